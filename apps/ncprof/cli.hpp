@@ -1,0 +1,43 @@
+#pragma once
+// What every subcommand shares: exit codes, registration, error printing.
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "ncprof/util/error.hpp"
+
+namespace ncprof::app {
+
+// Exit codes, the same for every command (product.md).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFinding = 1;   // leak, regression, growth over the limit
+inline constexpr int kExitUsage = 2;     // usage or bad input
+inline constexpr int kExitTargets = 3;   // targets unreachable or gave no profile
+inline constexpr int kExitInterrupted = 130;
+
+// The subcommand CLI11 selected sets `run`; main calls it once.
+struct Dispatch {
+  std::function<int()> run;
+};
+
+struct GlobalOptions {
+  std::string max_decompressed = "1G";
+  bool verbose = false;
+  bool quiet = false;
+};
+
+using Registrar = void (*)(CLI::App&, Dispatch&, const GlobalOptions&);
+
+int exit_code_for(const Error& e);
+// Prints "ncprof: error: MESSAGE" on stderr and returns the exit code.
+int report_error(const Error& e);
+void warn(const std::string& message);
+
+// "1G", "512M", "1048576" -> bytes.
+Result<std::uint64_t> parse_size(const std::string& s);
+
+// Valid --format values for a command.
+CLI::Validator format_choice(std::initializer_list<std::string> formats);
+
+}  // namespace ncprof::app

@@ -1,0 +1,109 @@
+#include "commands/analysis.hpp"
+
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "ncprof/profile/merge.hpp"
+
+namespace ncprof::app {
+
+void TopFlags::add_to(CLI::App& cmd) {
+  cmd.add_option("--sample-index", sample_index, "Sample type to report, by name (inuse_space) or number");
+  cmd.add_option("--nodecount", nodecount, "Show at most N nodes")->check(CLI::NonNegativeNumber);
+  cmd.add_flag("--cum", cum, "Sort by cumulative value");
+  cmd.add_option("--focus", focus, "Only samples with a frame matching this regexp");
+  cmd.add_option("--ignore", ignore, "Drop samples with a frame matching this regexp");
+  cmd.add_option("--hide", hide, "Remove frames matching this regexp");
+  cmd.add_option("--show", show, "Keep only frames matching this regexp");
+  cmd.add_option("--granularity", granularity, "functions, lines, files or addresses")
+      ->check(CLI::IsMember({"functions", "lines", "files", "addresses"}))
+      ->capture_default_str();
+  cmd.add_flag("--no-trim", no_trim, "Keep nodes below 0.5% of the total");
+  cmd.add_option("--format", format, "text or json")->check(format_choice({"text", "json"}))->capture_default_str();
+}
+
+Result<profile::TopOptions> TopFlags::options() const {
+  profile::TopOptions o;
+  o.sample_index = sample_index;
+  o.node_count = nodecount;
+  o.cum_sort = cum;
+  o.focus = focus;
+  o.ignore = ignore;
+  o.hide = hide;
+  o.show = show;
+  o.trim = !no_trim;
+  auto g = profile::parse_granularity(granularity);
+  if (!g) return tl::unexpected(g.error());
+  o.granularity = *g;
+  return o;
+}
+
+Result<profile::DecodeOptions> decode_options(const GlobalOptions& global) {
+  auto size = parse_size(global.max_decompressed);
+  if (!size) return tl::unexpected(size.error());
+  profile::DecodeOptions o;
+  o.max_decompressed = *size;
+  return o;
+}
+
+Result<profile::Profile> load_merged(const std::vector<std::string>& files, const profile::DecodeOptions& opts) {
+  std::vector<profile::Profile> profiles;
+  profiles.reserve(files.size());
+  for (const auto& f : files) {
+    auto p = profile::read_profile(f, opts);
+    if (!p) return tl::unexpected(p.error());
+    profiles.push_back(std::move(*p));
+  }
+  if (profiles.size() == 1) return std::move(profiles[0]);
+  std::vector<const profile::Profile*> ptrs;
+  for (const auto& p : profiles) ptrs.push_back(&p);
+  return profile::merge_profiles(ptrs, files);
+}
+
+int print_top(const profile::Profile& p, const TopFlags& flags, const std::vector<std::string>& sources) {
+  auto opts = flags.options();
+  if (!opts) return report_error(opts.error());
+  auto report = profile::compute_top(p, *opts);
+  if (!report) {
+    Error e = report.error();
+    e.message = fmt::format("{}: {}", fmt::join(sources, ", "), e.message);
+    return report_error(e);
+  }
+  for (const auto& w : report->warnings) warn(w);
+  if (flags.format == "json") {
+    nlohmann::json rows = nlohmann::json::array();
+    std::int64_t sum = 0;
+    auto pct = [&](std::int64_t v) {
+      return report->total == 0 ? 0.0 : static_cast<double>(v) / static_cast<double>(report->total) * 100.0;
+    };
+    for (const auto& r : report->rows) {
+      sum += r.flat;
+      rows.push_back({{"name", r.name},
+                      {"inline", r.inline_label},
+                      {"flat", r.flat},
+                      {"flat_pct", pct(r.flat)},
+                      {"sum_pct", pct(sum)},
+                      {"cum", r.cum},
+                      {"cum_pct", pct(r.cum)}});
+    }
+    nlohmann::json doc = {{"files", sources},
+                          {"sample_type", report->sample_type},
+                          {"unit", report->sample_unit},
+                          {"total", report->total},
+                          {"shown", report->shown_flat},
+                          {"dropped_nodes", report->dropped_nodes},
+                          {"duration_nanos", p.duration_nanos},
+                          {"time_nanos", p.time_nanos},
+                          {"active_filters", report->active_filters},
+                          {"rows", rows}};
+    fmt::print("{}\n", doc.dump(2));
+  } else {
+    std::string text = profile::render_top_text(p, *report);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+  }
+  return kExitOk;
+}
+
+}  // namespace ncprof::app

@@ -1,0 +1,33 @@
+#pragma once
+// Options and output shared by the commands that print a top table.
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+#include "ncprof/profile/codec.hpp"
+#include "ncprof/profile/top.hpp"
+
+namespace ncprof::app {
+
+struct TopFlags {
+  std::string sample_index;
+  int nodecount = 0;
+  bool cum = false;
+  std::string focus, ignore, hide, show;
+  std::string granularity = "functions";
+  bool no_trim = false;
+  std::string format = "text";
+
+  void add_to(CLI::App& cmd);
+  Result<profile::TopOptions> options() const;
+};
+
+Result<profile::DecodeOptions> decode_options(const GlobalOptions& global);
+
+// Reads every file and merges them into one profile.
+Result<profile::Profile> load_merged(const std::vector<std::string>& files, const profile::DecodeOptions& opts);
+
+// Computes and prints the table (text or JSON) on stdout.
+int print_top(const profile::Profile& p, const TopFlags& flags, const std::vector<std::string>& sources);
+
+}  // namespace ncprof::app

@@ -1,0 +1,17 @@
+#pragma once
+#include <vector>
+
+#include "cli.hpp"
+
+namespace ncprof::app {
+
+void add_top_command(CLI::App&, Dispatch&, const GlobalOptions&);
+void add_diff_command(CLI::App&, Dispatch&, const GlobalOptions&);
+void add_merge_command(CLI::App&, Dispatch&, const GlobalOptions&);
+
+// The one registration list.
+inline std::vector<Registrar> all_commands() {
+  return {add_top_command, add_diff_command, add_merge_command};
+}
+
+}  // namespace ncprof::app

@@ -1,0 +1,28 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "ncprof/profile/profile.hpp"
+#include "ncprof/util/error.hpp"
+
+namespace ncprof::profile {
+
+// Merges profiles by pprof's rules: same sample types and period type;
+// samples with the same locations and labels add up; all-zero samples are
+// dropped; period = max, durations add, time = earliest. `sources` name
+// the profiles in error messages.
+Result<Profile> merge_profiles(const std::vector<const Profile*>& profiles, const std::vector<std::string>& sources);
+
+// Multiplies every value by ratio (rounded) and drops samples that become
+// all zero, as pprof's Scale does.
+void scale_profile(Profile& p, double ratio);
+
+// The label pprof puts on the samples of a -diff_base profile.
+inline constexpr const char* kBaseLabel = "pprof::base";
+
+// `new - base`, as `go tool pprof -base` (diff_base = false) or
+// `-diff_base` (base samples labelled pprof::base=true).
+Result<Profile> subtract_base(const Profile& current, Profile base, bool diff_base, const std::string& current_source,
+                              const std::string& base_source);
+
+}  // namespace ncprof::profile

@@ -1,0 +1,62 @@
+#pragma once
+// The flat/cum table of `go tool pprof -top`: filters, node aggregation by
+// granularity, trimming and ordering, computed as pprof's graph package does.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ncprof/profile/profile.hpp"
+#include "ncprof/util/error.hpp"
+
+namespace ncprof::profile {
+
+enum class Granularity { functions, lines, files, addresses };
+
+Result<Granularity> parse_granularity(const std::string& s);
+
+struct TopOptions {
+  std::string sample_index;  // name or number; empty means pprof's default
+  Granularity granularity = Granularity::functions;
+  bool cum_sort = false;
+  int node_count = 0;  // 0: every node that survives trimming (pprof -top)
+  bool trim = true;
+  double node_fraction = 0.005;
+  double edge_fraction = 0.001;
+  std::string focus, ignore, hide, show;  // regular expressions
+};
+
+struct TopRow {
+  std::string name;
+  std::string inline_label;  // "", "(inline)" or "(partial-inline)"
+  std::int64_t flat = 0;
+  std::int64_t cum = 0;
+};
+
+struct TopReport {
+  std::string sample_type;
+  std::string sample_unit;
+  std::string output_unit;  // unit the values print in
+  std::int64_t total = 0;   // denominator of the percentages
+  std::int64_t shown_flat = 0;
+  int dropped_nodes = 0;
+  std::int64_t node_cutoff = 0;  // the "cum <= X" of the Dropped line
+  int kept_nodes = 0;            // nodes before --nodecount
+  std::vector<TopRow> rows;
+  std::vector<std::string> active_filters;  // "focus=RE", ...
+  std::vector<std::string> warnings;        // "Focus expression matched no samples"
+
+  std::string format_value(std::int64_t v) const;
+};
+
+Result<TopReport> compute_top(const Profile& p, const TopOptions& opts);
+
+// pprof's header lines: File, Build ID, comments, Type, Time, Duration.
+std::vector<std::string> profile_header(const Profile& p, const TopReport& r);
+
+// The whole text report, as `go tool pprof -top` prints it.
+std::string render_top_text(const Profile& p, const TopReport& r);
+
+// Go's path.Clean, used on source file names.
+std::string clean_path(const std::string& path);
+
+}  // namespace ncprof::profile

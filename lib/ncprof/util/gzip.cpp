@@ -1,0 +1,90 @@
+#include "ncprof/util/gzip.hpp"
+
+#include <zlib.h>
+
+#include <fmt/format.h>
+
+namespace ncprof::util {
+
+namespace {
+std::string human_bytes(std::uint64_t n) {
+  if (n >= (1ull << 30) && n % (1ull << 30) == 0) return fmt::format("{} GiB", n >> 30);
+  if (n >= (1ull << 20) && n % (1ull << 20) == 0) return fmt::format("{} MiB", n >> 20);
+  return fmt::format("{} bytes", n);
+}
+}  // namespace
+
+Result<std::string> gunzip(std::string_view data, std::uint64_t max_out, const std::string& name) {
+  z_stream zs{};
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
+    return fail(ErrorKind::internal, fmt::format("{}: zlib init failed", name));
+  }
+  std::string out;
+  // Guess: profiles compress about 4-8x.
+  std::uint64_t guess = std::min<std::uint64_t>(static_cast<std::uint64_t>(data.size()) * 6 + 4096, max_out + 1);
+  out.resize(static_cast<std::size_t>(guess));
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  std::size_t produced = 0;
+  int rc = Z_OK;
+  for (;;) {
+    if (produced == out.size()) {
+      if (out.size() > max_out) {
+        inflateEnd(&zs);
+        return fail(ErrorKind::bad_input,
+                    fmt::format("{}: decompressed size exceeds the limit of {} (gzip bomb?)", name,
+                                human_bytes(max_out)));
+      }
+      std::uint64_t grow = std::min<std::uint64_t>(out.size() * 2, max_out + 1);
+      if (grow <= out.size()) grow = out.size() + 1;
+      out.resize(static_cast<std::size_t>(grow));
+    }
+    zs.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
+    std::size_t room = out.size() - produced;
+    zs.avail_out = static_cast<uInt>(std::min<std::size_t>(room, 1u << 30));
+    uInt before = zs.avail_out;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    produced += before - zs.avail_out;
+    if (rc == Z_STREAM_END) {
+      // Another gzip member may follow (concatenated streams).
+      if (zs.avail_in > 0 && is_gzip(std::string_view(reinterpret_cast<const char*>(zs.next_in), zs.avail_in))) {
+        inflateReset(&zs);
+        continue;
+      }
+      break;
+    }
+    if (rc == Z_BUF_ERROR && zs.avail_in == 0) {
+      inflateEnd(&zs);
+      return fail(ErrorKind::bad_input, fmt::format("{}: truncated gzip data (unexpected end of stream)", name));
+    }
+    if (rc != Z_OK && rc != Z_BUF_ERROR) {
+      std::string why = zs.msg ? zs.msg : "corrupt data";
+      inflateEnd(&zs);
+      return fail(ErrorKind::bad_input, fmt::format("{}: invalid gzip data: {}", name, why));
+    }
+  }
+  inflateEnd(&zs);
+  if (produced > max_out) {
+    return fail(ErrorKind::bad_input,
+                fmt::format("{}: decompressed size exceeds the limit of {} (gzip bomb?)", name, human_bytes(max_out)));
+  }
+  out.resize(produced);
+  return out;
+}
+
+std::string gzip(std::string_view data, int level) {
+  z_stream zs{};
+  deflateInit2(&zs, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::string out;
+  out.resize(deflateBound(&zs, static_cast<uLong>(data.size())) + 32);
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+}  // namespace ncprof::util
