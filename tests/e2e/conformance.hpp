@@ -1,0 +1,63 @@
+#pragma once
+// Runs `go tool pprof -top` and `ncprof top` on the same input and options.
+#include <string>
+#include <vector>
+
+#include "support/fixture.hpp"
+
+namespace ncprof::test {
+
+struct OptionSet {
+  std::vector<std::string> go;
+  std::vector<std::string> nc;
+};
+
+inline const std::vector<OptionSet>& option_sets() {
+  static const std::vector<OptionSet> sets = {
+      {{}, {}},
+      {{"-sample_index=0"}, {"--sample-index", "0"}},
+      {{"-cum"}, {"--cum"}},
+      {{"-nodecount=7"}, {"--nodecount", "7"}},
+      {{"-focus=runtime"}, {"--focus", "runtime"}},
+      {{"-ignore=runtime"}, {"--ignore", "runtime"}},
+      {{"-hide=runtime\\.(gopark|mcall)"}, {"--hide", "runtime\\.(gopark|mcall)"}},
+      {{"-show=main|net"}, {"--show", "main|net"}},
+      {{"-lines"}, {"--granularity", "lines"}},
+      {{"-files"}, {"--granularity", "files"}},
+      {{"-addresses"}, {"--granularity", "addresses"}},
+      {{"-nodefraction=0", "-edgefraction=0"}, {"--no-trim"}},
+  };
+  return sets;
+}
+
+inline RunResult go_pprof_top(const std::vector<std::string>& opts, const std::vector<std::string>& files) {
+  std::vector<std::string> argv = {go_bin(), "tool", "pprof", "-top"};
+  argv.insert(argv.end(), opts.begin(), opts.end());
+  argv.insert(argv.end(), files.begin(), files.end());
+  return run(argv, {{"TZ", "UTC"}});
+}
+
+inline RunResult ncprof_top(const std::vector<std::string>& opts, const std::vector<std::string>& files) {
+  std::vector<std::string> args = {"top"};
+  args.insert(args.end(), files.begin(), files.end());
+  args.insert(args.end(), opts.begin(), opts.end());
+  return run_ncprof(args, {{"TZ", "UTC"}});
+}
+
+// The table rows: every line after the "flat  flat%" header.
+inline std::vector<std::string> table_rows(const std::string& out) {
+  std::vector<std::string> rows;
+  bool in_table = false;
+  std::size_t pos = 0;
+  while (pos < out.size()) {
+    std::size_t nl = out.find('\n', pos);
+    if (nl == std::string::npos) nl = out.size();
+    std::string line = out.substr(pos, nl - pos);
+    if (in_table) rows.push_back(line);
+    if (line.find("flat  flat%   sum%") != std::string::npos) in_table = true;
+    pos = nl + 1;
+  }
+  return rows;
+}
+
+}  // namespace ncprof::test
