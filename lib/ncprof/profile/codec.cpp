@@ -9,6 +9,7 @@
 #include <google/protobuf/arena.h>
 
 #include "ncprof/util/files.hpp"
+#include "ncprof/profile/wire.hpp"
 #include "ncprof/util/gzip.hpp"
 #include "profile.pb.h"
 
@@ -46,121 +47,259 @@ std::string describe_non_profile(std::string_view data) {
   return {};
 }
 
-class Strings {
+// The string table, read in a first pass (Go writes it after the samples),
+// so that every index resolves as it is read. Records the first bad index.
+class StringRefs {
  public:
-  Strings(const google::protobuf::RepeatedPtrField<std::string>& table, const std::string& source)
-      : table_(table), source_(source) {}
-  // Returns false (and records the error) when the index is out of range.
-  bool get(std::int64_t index, std::string& out, const char* what) {
-    if (index < 0 || index >= table_.size()) {
+  StringRefs(const std::vector<std::string_view>& table, const std::string& source) : table_(table), source_(source) {}
+  void add(std::int64_t index, std::string* target, const char* what) {
+    if (index < 0 || static_cast<std::uint64_t>(index) >= table_.size()) {
       if (error_.empty()) {
         error_ = fmt::format("{}: invalid profile: {} string index {} out of range (table has {} strings)", source_,
                              what, index, table_.size());
       }
-      return false;
+      return;
     }
-    out = table_.Get(static_cast<int>(index));
-    return true;
+    target->assign(table_[static_cast<std::size_t>(index)]);
   }
   const std::string& error() const { return error_; }
 
  private:
-  const google::protobuf::RepeatedPtrField<std::string>& table_;
+  const std::vector<std::string_view>& table_;
   const std::string& source_;
   std::string error_;
 };
 
-Result<Profile> from_message(const pb::Profile& m, const std::string& source) {
-  const auto& table = m.string_table();
+std::int64_t as_int(std::uint64_t v) { return static_cast<std::int64_t>(v); }
+
+void read_value_type(std::string_view data, ValueType& out, StringRefs& refs, wire::Reader& parent,
+                     const char* what) {
+  wire::Reader r(data);
+  std::uint32_t f, t;
+  std::int64_t type = 0, unit = 0;
+  while (r.next(f, t)) {
+    if (f == 1) {
+      type = as_int(r.scalar(t));
+    } else if (f == 2) {
+      unit = as_int(r.scalar(t));
+    } else {
+      r.skip(t);
+    }
+  }
+  if (!r.ok()) parent.fail();
+  refs.add(type, &out.type, what);
+  refs.add(unit, &out.unit, what);
+}
+
+void read_sample(std::string_view data, Sample& s, StringRefs& refs, wire::Reader& parent) {
+  wire::Reader r(data);
+  std::uint32_t f, t;
+  while (r.next(f, t)) {
+    switch (f) {
+      case 1:
+        r.repeated_varint(t, s.location_ids);
+        break;
+      case 2:
+        r.repeated_varint(t, s.values);
+        break;
+      case 3: {
+        if (t != wire::kLen) {
+          r.fail();
+          break;
+        }
+        wire::Reader lr(r.bytes());
+        std::int64_t key = 0, str = 0, unit = 0;
+        Label l;
+        std::uint32_t lf, lt;
+        while (lr.next(lf, lt)) {
+          if (lf == 1) {
+            key = as_int(lr.scalar(lt));
+          } else if (lf == 2) {
+            str = as_int(lr.scalar(lt));
+          } else if (lf == 3) {
+            l.num = as_int(lr.scalar(lt));
+          } else if (lf == 4) {
+            unit = as_int(lr.scalar(lt));
+          } else {
+            lr.skip(lt);
+          }
+        }
+        if (!lr.ok()) r.fail();
+        refs.add(key, &l.key, "label key");
+        refs.add(str, &l.str, "label value");
+        refs.add(unit, &l.num_unit, "label unit");
+        s.labels.push_back(std::move(l));
+        break;
+      }
+      default:
+        r.skip(t);
+    }
+  }
+  if (!r.ok()) parent.fail();
+}
+
+void read_mapping(std::string_view data, Mapping& m, StringRefs& refs, wire::Reader& parent) {
+  wire::Reader r(data);
+  std::uint32_t f, t;
+  std::int64_t file = 0, build = 0;
+  while (r.next(f, t)) {
+    switch (f) {
+      case 1: m.id = r.scalar(t); break;
+      case 2: m.memory_start = r.scalar(t); break;
+      case 3: m.memory_limit = r.scalar(t); break;
+      case 4: m.file_offset = r.scalar(t); break;
+      case 5: file = as_int(r.scalar(t)); break;
+      case 6: build = as_int(r.scalar(t)); break;
+      case 7: m.has_functions = r.scalar(t) != 0; break;
+      case 8: m.has_filenames = r.scalar(t) != 0; break;
+      case 9: m.has_line_numbers = r.scalar(t) != 0; break;
+      case 10: m.has_inline_frames = r.scalar(t) != 0; break;
+      default: r.skip(t);
+    }
+  }
+  if (!r.ok()) parent.fail();
+  refs.add(file, &m.filename, "mapping file");
+  refs.add(build, &m.build_id, "mapping build id");
+}
+
+void read_location(std::string_view data, Location& l, wire::Reader& parent) {
+  wire::Reader r(data);
+  std::uint32_t f, t;
+  while (r.next(f, t)) {
+    switch (f) {
+      case 1: l.id = r.scalar(t); break;
+      case 2: l.mapping_id = r.scalar(t); break;
+      case 3: l.address = r.scalar(t); break;
+      case 4: {
+        if (t != wire::kLen) {
+          r.fail();
+          break;
+        }
+        wire::Reader lr(r.bytes());
+        Line ln;
+        std::uint32_t lf, lt;
+        while (lr.next(lf, lt)) {
+          if (lf == 1) {
+            ln.function_id = lr.scalar(lt);
+          } else if (lf == 2) {
+            ln.line = as_int(lr.scalar(lt));
+          } else if (lf == 3) {
+            ln.column = as_int(lr.scalar(lt));
+          } else {
+            lr.skip(lt);
+          }
+        }
+        if (!lr.ok()) r.fail();
+        l.lines.push_back(ln);
+        break;
+      }
+      case 5: l.is_folded = r.scalar(t) != 0; break;
+      default: r.skip(t);
+    }
+  }
+  if (!r.ok()) parent.fail();
+}
+
+void read_function(std::string_view data, Function& fn, StringRefs& refs, wire::Reader& parent) {
+  wire::Reader r(data);
+  std::uint32_t f, t;
+  std::int64_t name = 0, sys = 0, file = 0;
+  while (r.next(f, t)) {
+    switch (f) {
+      case 1: fn.id = r.scalar(t); break;
+      case 2: name = as_int(r.scalar(t)); break;
+      case 3: sys = as_int(r.scalar(t)); break;
+      case 4: file = as_int(r.scalar(t)); break;
+      case 5: fn.start_line = as_int(r.scalar(t)); break;
+      default: r.skip(t);
+    }
+  }
+  if (!r.ok()) parent.fail();
+  refs.add(name, &fn.name, "function name");
+  refs.add(sys, &fn.system_name, "function system name");
+  refs.add(file, &fn.filename, "function file");
+}
+
+// Parses the wire bytes into the model, checking every string index.
+Result<Profile> parse_wire(std::string_view raw, const std::string& source) {
+  auto corrupt = [&source]() {
+    return fail(ErrorKind::bad_input, fmt::format("{}: not a valid pprof profile (truncated or corrupt protobuf)", source));
+  };
+  // Pass 1: the string table and the number of each repeated message.
+  std::vector<std::string_view> table;
+  std::size_t n_samples = 0, n_locations = 0, n_functions = 0, n_mappings = 0;
+  {
+    wire::Reader r(raw);
+    std::uint32_t f, t;
+    while (r.next(f, t)) {
+      if (f == 6 && t == wire::kLen) {
+        table.push_back(r.bytes());
+        continue;
+      }
+      n_samples += f == 2;
+      n_mappings += f == 3;
+      n_locations += f == 4;
+      n_functions += f == 5;
+      r.skip(t);
+    }
+    if (!r.ok()) return corrupt();
+  }
   if (table.empty()) return fail(ErrorKind::bad_input, fmt::format("{}: invalid profile: empty string table", source));
-  if (!table.Get(0).empty()) {
+  if (!table[0].empty()) {
     return fail(ErrorKind::bad_input, fmt::format("{}: invalid profile: string table entry 0 is not empty", source));
   }
-  Strings str(table, source);
   Profile p;
-  p.sample_types.reserve(static_cast<std::size_t>(m.sample_type_size()));
-  for (const auto& vt : m.sample_type()) {
-    ValueType t;
-    str.get(vt.type(), t.type, "sample type");
-    str.get(vt.unit(), t.unit, "sample unit");
-    p.sample_types.push_back(std::move(t));
-  }
-  const std::size_t ntypes = p.sample_types.size();
-  p.samples.resize(static_cast<std::size_t>(m.sample_size()));
-  for (int i = 0; i < m.sample_size(); ++i) {
-    const auto& ms = m.sample(i);
-    auto& s = p.samples[static_cast<std::size_t>(i)];
-    if (static_cast<std::size_t>(ms.value_size()) != ntypes) {
-      return fail(ErrorKind::bad_input, fmt::format("{}: invalid profile: sample {} has {} values for {} sample types",
-                                                    source, i, ms.value_size(), ntypes));
+  p.samples.reserve(n_samples);
+  p.locations.reserve(n_locations);
+  p.functions.reserve(n_functions);
+  p.mappings.reserve(n_mappings);
+  StringRefs refs(table, source);
+  std::int64_t drop = 0, keep = 0, dst = 0, doc = 0;
+  std::vector<std::int64_t> comments;
+  wire::Reader r(raw);
+  std::uint32_t f, t;
+  while (r.next(f, t)) {
+    switch (f) {
+      case 1:
+        p.sample_types.emplace_back();
+        read_value_type(r.bytes(), p.sample_types.back(), refs, r, "sample type");
+        break;
+      case 2:
+        p.samples.emplace_back();
+        read_sample(r.bytes(), p.samples.back(), refs, r);
+        break;
+      case 3:
+        p.mappings.emplace_back();
+        read_mapping(r.bytes(), p.mappings.back(), refs, r);
+        break;
+      case 4:
+        p.locations.emplace_back();
+        read_location(r.bytes(), p.locations.back(), r);
+        break;
+      case 5:
+        p.functions.emplace_back();
+        read_function(r.bytes(), p.functions.back(), refs, r);
+        break;
+      case 7: drop = as_int(r.scalar(t)); break;
+      case 8: keep = as_int(r.scalar(t)); break;
+      case 9: p.time_nanos = as_int(r.scalar(t)); break;
+      case 10: p.duration_nanos = as_int(r.scalar(t)); break;
+      case 11: read_value_type(r.bytes(), p.period_type, refs, r, "period type"); break;
+      case 12: p.period = as_int(r.scalar(t)); break;
+      case 13: r.repeated_varint(t, comments); break;
+      case 14: dst = as_int(r.scalar(t)); break;
+      case 15: doc = as_int(r.scalar(t)); break;
+      default: r.skip(t);
     }
-    s.location_ids.assign(ms.location_id().begin(), ms.location_id().end());
-    s.values.assign(ms.value().begin(), ms.value().end());
-    if (ms.label_size() > 0) {
-      s.labels.resize(static_cast<std::size_t>(ms.label_size()));
-      for (int j = 0; j < ms.label_size(); ++j) {
-        const auto& ml = ms.label(j);
-        auto& l = s.labels[static_cast<std::size_t>(j)];
-        str.get(ml.key(), l.key, "label key");
-        str.get(ml.str(), l.str, "label value");
-        l.num = ml.num();
-        str.get(ml.num_unit(), l.num_unit, "label unit");
-      }
-    }
   }
-  p.mappings.reserve(static_cast<std::size_t>(m.mapping_size()));
-  for (const auto& mm : m.mapping()) {
-    Mapping x;
-    x.id = mm.id();
-    x.memory_start = mm.memory_start();
-    x.memory_limit = mm.memory_limit();
-    x.file_offset = mm.file_offset();
-    str.get(mm.filename(), x.filename, "mapping file");
-    str.get(mm.build_id(), x.build_id, "mapping build id");
-    x.has_functions = mm.has_functions();
-    x.has_filenames = mm.has_filenames();
-    x.has_line_numbers = mm.has_line_numbers();
-    x.has_inline_frames = mm.has_inline_frames();
-    p.mappings.push_back(std::move(x));
-  }
-  p.locations.reserve(static_cast<std::size_t>(m.location_size()));
-  for (const auto& ml : m.location()) {
-    Location x;
-    x.id = ml.id();
-    x.mapping_id = ml.mapping_id();
-    x.address = ml.address();
-    x.is_folded = ml.is_folded();
-    x.lines.reserve(static_cast<std::size_t>(ml.line_size()));
-    for (const auto& ln : ml.line()) x.lines.push_back(Line{ln.function_id(), ln.line(), ln.column()});
-    p.locations.push_back(std::move(x));
-  }
-  p.functions.reserve(static_cast<std::size_t>(m.function_size()));
-  for (const auto& mf : m.function()) {
-    Function f;
-    f.id = mf.id();
-    str.get(mf.name(), f.name, "function name");
-    str.get(mf.system_name(), f.system_name, "function system name");
-    str.get(mf.filename(), f.filename, "function file");
-    f.start_line = mf.start_line();
-    p.functions.push_back(std::move(f));
-  }
-  str.get(m.drop_frames(), p.drop_frames, "drop_frames");
-  str.get(m.keep_frames(), p.keep_frames, "keep_frames");
-  p.time_nanos = m.time_nanos();
-  p.duration_nanos = m.duration_nanos();
-  if (m.has_period_type()) {
-    str.get(m.period_type().type(), p.period_type.type, "period type");
-    str.get(m.period_type().unit(), p.period_type.unit, "period unit");
-  }
-  p.period = m.period();
-  for (auto c : m.comment()) {
-    std::string s;
-    str.get(c, s, "comment");
-    p.comments.push_back(std::move(s));
-  }
-  str.get(m.default_sample_type(), p.default_sample_type, "default sample type");
-  str.get(m.doc_url(), p.doc_url, "doc url");
-  if (!str.error().empty()) return fail(ErrorKind::bad_input, str.error());
+  if (!r.ok()) return corrupt();
+  refs.add(drop, &p.drop_frames, "drop_frames");
+  refs.add(keep, &p.keep_frames, "keep_frames");
+  refs.add(dst, &p.default_sample_type, "default sample type");
+  refs.add(doc, &p.doc_url, "doc url");
+  p.comments.resize(comments.size());
+  for (std::size_t i = 0; i < comments.size(); ++i) refs.add(comments[i], &p.comments[i], "comment");
+  if (!refs.error().empty()) return fail(ErrorKind::bad_input, refs.error());
   return p;
 }
 
@@ -217,34 +356,18 @@ Result<void> validate_profile(const Profile& p, const std::string& source) {
   return {};
 }
 
-Result<Profile> decode_profile(std::string_view bytes, const std::string& source, const DecodeOptions& opts) {
-  if (bytes.empty()) return fail(ErrorKind::bad_input, fmt::format("{}: empty file, not a profile", source));
-  std::string inflated;
-  std::string_view raw = bytes;
-  if (util::is_gzip(bytes)) {
-    auto out = util::gunzip(bytes, opts.max_decompressed, source);
-    if (!out) return tl::unexpected(out.error());
-    inflated = std::move(*out);
-    raw = inflated;
-    if (raw.empty()) return fail(ErrorKind::bad_input, fmt::format("{}: empty gzip stream, not a profile", source));
-  } else if (bytes.size() > opts.max_decompressed) {
-    return fail(ErrorKind::bad_input, fmt::format("{}: profile larger than the limit of {} bytes", source,
-                                                  opts.max_decompressed));
+namespace {
+
+// Parses and validates uncompressed protobuf bytes.
+Result<Profile> parse_checked(std::string_view raw, const std::string& source, const DecodeOptions& opts) {
+  if (raw.empty()) return fail(ErrorKind::bad_input, fmt::format("{}: empty profile data, not a profile", source));
+  if (raw.size() > opts.max_decompressed) {
+    return fail(ErrorKind::bad_input,
+                fmt::format("{}: profile larger than the limit of {} bytes", source, opts.max_decompressed));
   }
-  google::protobuf::ArenaOptions ao;
-  ao.start_block_size = 64 * 1024;
-  ao.max_block_size = 8 * 1024 * 1024;
-  google::protobuf::Arena arena(ao);
-  auto* msg = google::protobuf::Arena::CreateMessage<pb::Profile>(&arena);
-  bool parsed = raw.size() <= static_cast<std::size_t>(INT32_MAX) &&
-                msg->ParseFromArray(raw.data(), static_cast<int>(raw.size()));
-  if (!parsed) {
-    std::string what = describe_non_profile(raw);
-    if (!what.empty()) return fail(ErrorKind::bad_input, fmt::format("{}: {}", source, what));
-    return fail(ErrorKind::bad_input, fmt::format("{}: not a valid pprof profile (truncated or corrupt protobuf)", source));
-  }
-  auto prof = from_message(*msg, source);
+  auto prof = parse_wire(raw, source);
   if (!prof) {
+    // Say what the body looks like when it is plainly not a profile.
     std::string what = describe_non_profile(raw);
     if (!what.empty()) return fail(ErrorKind::bad_input, fmt::format("{}: {}", source, what));
     return prof;
@@ -253,10 +376,27 @@ Result<Profile> decode_profile(std::string_view bytes, const std::string& source
   return prof;
 }
 
+}  // namespace
+
+Result<Profile> decode_profile(std::string_view bytes, const std::string& source, const DecodeOptions& opts) {
+  if (bytes.empty()) return fail(ErrorKind::bad_input, fmt::format("{}: empty file, not a profile", source));
+  if (!util::is_gzip(bytes)) return parse_checked(bytes, source, opts);
+  auto raw = util::gunzip(bytes, opts.max_decompressed, source);
+  if (!raw) return tl::unexpected(raw.error());
+  return parse_checked(*raw, source, opts);
+}
+
 Result<Profile> read_profile(const std::string& path, const DecodeOptions& opts) {
   auto data = util::read_file(path);
   if (!data) return tl::unexpected(data.error());
-  return decode_profile(*data, path, opts);
+  if (data->empty()) return fail(ErrorKind::bad_input, fmt::format("{}: empty file, not a profile", path));
+  if (util::is_gzip(*data)) {
+    auto raw = util::gunzip(*data, opts.max_decompressed, path);
+    if (!raw) return tl::unexpected(raw.error());
+    std::string().swap(*data);  // the compressed bytes are not needed while parsing
+    *data = std::move(*raw);
+  }
+  return parse_checked(*data, path, opts);
 }
 
 namespace {

@@ -99,10 +99,14 @@ class IdIndex {
     }
   }
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
-  std::size_t find(std::uint64_t id) const {
-    if (dense_) return id < slots_.size() ? slots_[static_cast<std::size_t>(id)] : npos;
+  std::size_t find_sparse(std::uint64_t id) const {
     auto it = map_.find(id);
     return it == map_.end() ? npos : it->second;
+  }
+  [[gnu::always_inline]] std::size_t find(std::uint64_t id) const {
+    if (dense_) [[likely]]
+      return id < slots_.size() ? slots_[static_cast<std::size_t>(id)] : npos;
+    return find_sparse(id);
   }
 
  private:

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <limits>
 #include <regex>
 #include <unordered_map>
 
@@ -309,60 +310,89 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
   }
   loc_offset[p.locations.size()] = static_cast<std::uint32_t>(loc_nodes.size());
 
-  // Samples that survive the filters, as location indexes (leaf first).
-  std::vector<std::uint32_t> frames;
-  std::vector<std::uint32_t> frame_offset;
-  std::vector<std::int64_t> weight;
-  frames.reserve(p.samples.size() * 8);
-  frame_offset.reserve(p.samples.size() + 1);
-  weight.reserve(p.samples.size());
-  for (const auto& s : p.samples) {
-    std::int64_t w = s.values[si];
-    if (w == 0) continue;
-    std::size_t start = frames.size();
-    bool focused = false, ignored = false;
-    for (auto id : s.location_ids) {
-      std::size_t li = loc_index.find(id);
-      if (filtering) {
-        const LocView& v = views[li];
+  // Which samples survive the filters; frames are walked in place later
+  // (no copy of the stacks: they are most of a large profile's memory).
+  std::vector<char> used(p.samples.size(), 0);
+  for (std::size_t i = 0; i < p.samples.size(); ++i) {
+    const Sample& s = p.samples[i];
+    if (s.values[si] == 0) continue;
+    if (filtering) {
+      bool focused = false, ignored = false, any_left = false;
+      for (auto id : s.location_ids) {
+        const LocView& v = views[loc_index.find(id)];
         if (v.focus == 0) {
           ignored = true;
           break;
         }
-        if (v.focus == 1) focused = true;
-        if (any_hidden && v.hidden) continue;
+        focused = focused || v.focus == 1;
+        any_left = any_left || !v.hidden;
       }
-      frames.push_back(static_cast<std::uint32_t>(li));
+      if (ignored || !focused || !any_left) continue;
     }
-    if (filtering && (ignored || !focused || frames.size() == start)) {
-      frames.resize(start);
-      continue;
-    }
-    frame_offset.push_back(static_cast<std::uint32_t>(start));
-    weight.push_back(w);
+    used[i] = 1;
   }
-  const std::size_t nsamples = weight.size();
-  frame_offset.push_back(static_cast<std::uint32_t>(frames.size()));
+  // Frame lookups dominate a large profile: one int per location id says
+  // "this single node", "hidden" or "several lines at location index li".
+  constexpr std::int32_t kHidden = std::numeric_limits<std::int32_t>::min();
+  std::vector<std::int32_t> li_code(p.locations.size());
+  for (std::size_t li = 0; li < p.locations.size(); ++li) {
+    if (any_hidden && views[li].hidden) {
+      li_code[li] = kHidden;
+    } else if (loc_offset[li + 1] - loc_offset[li] == 1) {
+      li_code[li] = loc_nodes[loc_offset[li]];
+    } else {
+      li_code[li] = -static_cast<std::int32_t>(li) - 2;
+    }
+  }
+  std::uint64_t max_id = 0;
+  for (const auto& l : p.locations) max_id = std::max(max_id, l.id);
+  const bool dense_ids = max_id <= p.locations.size() * 4 + 1024;
+  std::vector<std::int32_t> id_code;
+  if (dense_ids) {
+    id_code.assign(static_cast<std::size_t>(max_id) + 1, kHidden);
+    for (std::size_t li = 0; li < p.locations.size(); ++li) id_code[static_cast<std::size_t>(p.locations[li].id)] = li_code[li];
+  }
+  // Calls fn(node, is_inline) for each node of a sample, root to leaf.
+  auto walk = [&](const Sample& s, auto&& fn) {
+    const std::int32_t* codes = dense_ids ? id_code.data() : nullptr;
+    for (std::size_t f = s.location_ids.size(); f-- > 0;) {
+      const std::uint64_t id = s.location_ids[f];
+      const std::int32_t c = codes ? codes[id] : li_code[loc_index.find(id)];
+      if (c >= 0) {
+        fn(c, false);
+        continue;
+      }
+      if (c == kHidden) continue;
+      const auto li = static_cast<std::size_t>(-(c + 2));
+      const std::uint32_t first = loc_offset[li], last = loc_offset[li + 1];
+      for (std::uint32_t k = last; k-- > first;) fn(loc_nodes[k], k != last - 1);
+    }
+  };
 
   // Flat and cum: cum once per node per sample, flat to the leaf-most frame.
+  // Hot counters live in their own arrays, away from the node names.
   {
     std::vector<std::uint32_t> stamp(nodes.size(), 0);
-    for (std::size_t s = 0; s < nsamples; ++s) {
-      const std::uint32_t mark = static_cast<std::uint32_t>(s + 1);
-      const std::int64_t w = weight[s];
+    std::vector<std::int64_t> flat(nodes.size(), 0), cum(nodes.size(), 0);
+    std::uint32_t mark = 0;
+    for (std::size_t i = 0; i < p.samples.size(); ++i) {
+      if (!used[i]) continue;
+      ++mark;
+      const std::int64_t w = p.samples[i].values[si];
       std::int32_t leaf = -1;
-      for (std::size_t f = frame_offset[s + 1]; f-- > frame_offset[s];) {
-        const std::uint32_t li = frames[f];
-        for (std::uint32_t k = loc_offset[li + 1]; k-- > loc_offset[li];) {
-          const std::int32_t n = loc_nodes[k];
-          if (stamp[static_cast<std::size_t>(n)] != mark) {
-            stamp[static_cast<std::size_t>(n)] = mark;
-            nodes[static_cast<std::size_t>(n)].cum += w;
-          }
-          leaf = n;
+      walk(p.samples[i], [&](std::int32_t n, bool) {
+        auto& st = stamp[static_cast<std::size_t>(n)];
+        if (st != mark) {
+          st = mark;
+          cum[static_cast<std::size_t>(n)] += w;
         }
-      }
-      if (leaf >= 0) nodes[static_cast<std::size_t>(leaf)].flat += w;
+        leaf = n;
+      });
+      if (leaf >= 0) flat[static_cast<std::size_t>(leaf)] += w;
+    }
+    for (std::size_t n = 0; n < nodes.size(); ++n) {
+      nodes[n].flat = flat[n];
+      nodes[n].cum = cum[n];
     }
   }
 
@@ -420,9 +450,14 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
   // trimming; only nodes that appear as inlined frames can get one.
   std::vector<char> kept(nodes.size(), rebuilt ? 0 : 1);
   bool need_edges = false;
+  // kept: 1, kept and can be an inlined callee: 2.
+  for (std::size_t n = 0; n < nodes.size(); ++n) {
+    if (kept[n] && nodes[n].inlinable) kept[n] = 2;
+  }
   for (auto n : graph) {
-    kept[static_cast<std::size_t>(n)] = 1;
-    need_edges = need_edges || nodes[static_cast<std::size_t>(n)].inlinable;
+    const bool inlinable = nodes[static_cast<std::size_t>(n)].inlinable;
+    kept[static_cast<std::size_t>(n)] = inlinable ? 2 : 1;
+    need_edges = need_edges || inlinable;
   }
   std::vector<std::string> labels(nodes.size());
   if (need_edges) {
@@ -432,29 +467,26 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
     };
     std::unordered_map<std::uint64_t, Edge> edges;
     std::vector<std::uint64_t> seen;
-    for (std::size_t s = 0; s < nsamples; ++s) {
+    for (std::size_t i = 0; i < p.samples.size(); ++i) {
+      if (!used[i]) continue;
       seen.clear();
       std::int32_t parent = -1;
-      for (std::size_t f = frame_offset[s + 1]; f-- > frame_offset[s];) {
-        const std::uint32_t li = frames[f];
-        const std::uint32_t first = loc_offset[li], last = loc_offset[li + 1];
-        for (std::uint32_t k = last; k-- > first;) {
-          const std::int32_t n = loc_nodes[k];
-          if (!kept[static_cast<std::size_t>(n)]) continue;
-          if (parent >= 0 && n != parent && nodes[static_cast<std::size_t>(n)].inlinable) {
-            std::uint64_t key = (static_cast<std::uint64_t>(parent) << 32) | static_cast<std::uint32_t>(n);
-            if (std::find(seen.begin(), seen.end(), key) == seen.end()) {
-              seen.push_back(key);
-              const bool is_inline = k != last - 1;
-              auto [it, inserted] = edges.try_emplace(key);
-              if (inserted) it->second.inline_all = is_inline;
-              it->second.weight += weight[s];
-              if (!is_inline) it->second.inline_all = false;
-            }
+      const std::int64_t w = p.samples[i].values[si];
+      walk(p.samples[i], [&](std::int32_t n, bool is_inline) {
+        const char flag = kept[static_cast<std::size_t>(n)];
+        if (!flag) return;
+        if (parent >= 0 && n != parent && flag == 2) {
+          std::uint64_t key = (static_cast<std::uint64_t>(parent) << 32) | static_cast<std::uint32_t>(n);
+          if (std::find(seen.begin(), seen.end(), key) == seen.end()) {
+            seen.push_back(key);
+            auto [it, inserted] = edges.try_emplace(key);
+            if (inserted) it->second.inline_all = is_inline;
+            it->second.weight += w;
+            if (!is_inline) it->second.inline_all = false;
           }
-          parent = n;
         }
-      }
+        parent = n;
+      });
     }
     std::vector<signed char> has_inline(nodes.size(), 0), has_plain(nodes.size(), 0);
     for (const auto& [key, e] : edges) {

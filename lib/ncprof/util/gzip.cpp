@@ -1,6 +1,9 @@
 #include "ncprof/util/gzip.hpp"
 
+#include <libdeflate.h>
 #include <zlib.h>
+
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -14,7 +17,10 @@ std::string human_bytes(std::uint64_t n) {
 }
 }  // namespace
 
-Result<std::string> gunzip(std::string_view data, std::uint64_t max_out, const std::string& name) {
+namespace {
+
+// zlib path: slower, but tells a truncated stream from a corrupt one.
+Result<std::string> gunzip_zlib(std::string_view data, std::uint64_t max_out, const std::string& name) {
   z_stream zs{};
   if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
     return fail(ErrorKind::internal, fmt::format("{}: zlib init failed", name));
@@ -67,6 +73,51 @@ Result<std::string> gunzip(std::string_view data, std::uint64_t max_out, const s
   if (produced > max_out) {
     return fail(ErrorKind::bad_input,
                 fmt::format("{}: decompressed size exceeds the limit of {} (gzip bomb?)", name, human_bytes(max_out)));
+  }
+  out.resize(produced);
+  return out;
+}
+
+std::uint32_t read_le32(const char* p) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  return static_cast<std::uint32_t>(u[0]) | static_cast<std::uint32_t>(u[1]) << 8 |
+         static_cast<std::uint32_t>(u[2]) << 16 | static_cast<std::uint32_t>(u[3]) << 24;
+}
+
+}  // namespace
+
+Result<std::string> gunzip(std::string_view data, std::uint64_t max_out, const std::string& name) {
+  // libdeflate inflates about twice as fast as zlib, but needs the output
+  // size up front: the gzip trailer's ISIZE gives it for one-member files.
+  std::unique_ptr<libdeflate_decompressor, void (*)(libdeflate_decompressor*)> d(libdeflate_alloc_decompressor(),
+                                                                                 libdeflate_free_decompressor);
+  if (!d || data.size() < 18) return gunzip_zlib(data, max_out, name);
+  std::string out;
+  std::size_t produced = 0;
+  std::string_view rest = data;
+  std::uint64_t guess = read_le32(data.data() + data.size() - 4);
+  while (!rest.empty()) {
+    if (!is_gzip(rest)) break;  // trailing garbage after a member: ignore as gzip does
+    std::uint64_t want = std::min<std::uint64_t>(std::max<std::uint64_t>(guess, 1024), max_out + 1);
+    for (;;) {
+      out.resize(static_cast<std::size_t>(produced + want));
+      std::size_t in_used = 0, out_used = 0;
+      auto rc = libdeflate_gzip_decompress_ex(d.get(), rest.data(), rest.size(), out.data() + produced,
+                                              static_cast<std::size_t>(want), &in_used, &out_used);
+      if (rc == LIBDEFLATE_SUCCESS) {
+        produced += out_used;
+        rest.remove_prefix(in_used);
+        break;
+      }
+      if (rc == LIBDEFLATE_INSUFFICIENT_SPACE && produced + want <= max_out) {
+        want = std::min<std::uint64_t>(want * 2, max_out + 1 - produced);
+        continue;
+      }
+      // Too big, truncated or corrupt: let zlib say which.
+      return gunzip_zlib(data, max_out, name);
+    }
+    if (produced > max_out) return gunzip_zlib(data, max_out, name);
+    guess = produced;
   }
   out.resize(produced);
   return out;
