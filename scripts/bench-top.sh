@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Speed and memory of `ncprof top` beside `go tool pprof -top` on the same
+# synthetic profiles (written by ncprof's own encoder), with `gzip -dc` as
+# the floor. Prints wall time and peak memory of each and the ratios.
+#   scripts/bench-top.sh [--quick]   (--quick: the 100k profile only)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh >/dev/null
+NCPROF=build/apps/ncprof
+SYNTH=build/apps/ncprof_synth
+DIR=build/bench
+mkdir -p "$DIR"
+
+sizes=("100000 10000 20000")
+[ "${1:-}" = "--quick" ] || sizes+=("500000 20000 40000")
+
+# measure NAME CMD...: prints "seconds kilobytes" of the best of 3 runs (1 for go).
+measure() {
+  local runs=$1; shift
+  local best_t="" best_m=""
+  for ((i = 0; i < runs; i++)); do
+    local out
+    /usr/bin/time -f "%e %M" -o "$DIR/time.out" "$@" >/dev/null 2>&1
+    out=$(tail -1 "$DIR/time.out")
+    local t=${out% *} m=${out#* }
+    if [ -z "$best_t" ] || awk "BEGIN{exit !($t < $best_t)}"; then best_t=$t; best_m=$m; fi
+  done
+  echo "$best_t $best_m"
+}
+
+printf '%-28s %10s %10s %10s %10s %10s %10s %9s %9s %9s\n' profile "ncprof s" "ncprof MB" "pprof s" "pprof MB" "gzip s" \
+  "speedup" "mem ratio" "x floor"
+for spec in "${sizes[@]}"; do
+  read -r samples funcs locs <<<"$spec"
+  file="$DIR/synth_${samples}.pb.gz"
+  [ -f "$file" ] || "$SYNTH" "$file" "$samples" "$funcs" "$locs"
+  read -r nt nm <<<"$(measure 3 "$NCPROF" top "$file")"
+  read -r gt gm <<<"$(measure 1 go tool pprof -top "$file")"
+  read -r zt zm <<<"$(measure 3 sh -c "gzip -dc '$file' >/dev/null")"
+  awk -v name="$samples samples/$funcs funcs" -v nt="$nt" -v nm="$nm" -v gt="$gt" -v gm="$gm" -v zt="$zt" 'BEGIN {
+    printf "%-28s %10.2f %10.0f %10.2f %10.0f %10.2f %9.1fx %9.1fx %8.1fx\n", name, nt, nm/1024, gt, gm/1024, zt,
+      gt/nt, gm/nm, nt/(zt > 0 ? zt : 0.01) }'
+done
+echo "speedup = pprof s / ncprof s; mem ratio = pprof MB / ncprof MB; x floor = ncprof s / gzip -dc s"
