@@ -137,7 +137,7 @@ TEST_CASE("ncprof diff and merge write profiles go tool pprof reads the same", "
   fs::remove_all(dir);
 }
 
-TEST_CASE("--format json carries the same rows with raw numbers", "[top][json]") {
+TEST_CASE("top with json format carries the same rows with raw numbers", "[top][json]") {
   const std::string f = corpus_dir() + "/go-runtime/heap-2.pprof";
   auto text = ncprof_top({}, {f});
   auto json = ncprof_top({"--format", "json"}, {f});

@@ -1,0 +1,178 @@
+#include "ncprof/capture/capture.hpp"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "ncprof/util/files.hpp"
+#include "ncprof/util/strings.hpp"
+
+namespace ncprof::capture {
+
+namespace {
+
+struct TypeInfo {
+  ProfileType type;
+  const char* name;
+  const char* endpoint;
+};
+
+const TypeInfo kTypes[] = {
+    {ProfileType::heap, "heap", "heap"},           {ProfileType::allocs, "allocs", "allocs"},
+    {ProfileType::cpu, "cpu", "profile"},          {ProfileType::goroutine, "goroutine", "goroutine"},
+    {ProfileType::block, "block", "block"},        {ProfileType::mutex, "mutex", "mutex"},
+    {ProfileType::threadcreate, "threadcreate", "threadcreate"}, {ProfileType::trace, "trace", "trace"},
+};
+
+const TypeInfo& info(ProfileType t) {
+  for (const auto& i : kTypes) {
+    if (i.type == t) return i;
+  }
+  return kTypes[0];
+}
+
+long seconds_of(std::chrono::milliseconds d) {
+  auto s = static_cast<long>((d.count() + 999) / 1000);
+  return s < 1 ? 1 : s;
+}
+
+bool has_duration(const CaptureOptions& o) { return o.type == ProfileType::cpu || o.type == ProfileType::trace; }
+
+// The first line of an error body, short, for a one-line message.
+std::string first_line(const std::string& body) {
+  std::string line = body.substr(0, body.find_first_of("\r\n"));
+  if (line.size() > 100) line = line.substr(0, 100) + "...";
+  return line;
+}
+
+}  // namespace
+
+Result<ProfileType> parse_type(const std::string& s) {
+  for (const auto& i : kTypes) {
+    if (s == i.name) return i.type;
+  }
+  if (s == "profile") return ProfileType::cpu;
+  return fail(ErrorKind::usage, fmt::format("unknown profile type '{}' (use {})", s, all_type_names()));
+}
+
+std::string type_name(ProfileType t) { return info(t).name; }
+
+const char* all_type_names() { return "heap, allocs, cpu, goroutine, block, mutex, threadcreate, trace"; }
+
+std::string profile_url(const targets::Service& s, const CaptureOptions& opts) {
+  std::vector<std::string> query;
+  if (has_duration(opts)) query.push_back(fmt::format("seconds={}", seconds_of(opts.duration)));
+  if (opts.delta && !has_duration(opts)) query.push_back(fmt::format("seconds={}", seconds_of(*opts.delta)));
+  if (opts.gc && opts.type == ProfileType::heap) query.push_back("gc=1");
+  if (opts.debug) query.push_back(fmt::format("debug={}", *opts.debug));
+  std::string url = s.pprof_base + "/" + info(opts.type).endpoint;
+  for (std::size_t i = 0; i < query.size(); ++i) url += (i == 0 ? "?" : "&") + query[i];
+  return url;
+}
+
+std::chrono::milliseconds request_timeout(const CaptureOptions& opts) {
+  std::chrono::milliseconds extra{0};
+  if (has_duration(opts)) extra = std::chrono::milliseconds(seconds_of(opts.duration) * 1000);
+  if (opts.delta && !has_duration(opts)) extra = std::chrono::milliseconds(seconds_of(*opts.delta) * 1000);
+  return extra + opts.timeout;
+}
+
+Result<std::optional<profile::Profile>> check_response(const client::HttpResponse& r, const std::string& url,
+                                                       const CaptureOptions& opts) {
+  if (r.status != 200) {
+    std::string why = first_line(r.body);
+    if (why.find('<') != std::string::npos) why = "an HTML error page";
+    return fail(ErrorKind::network, fmt::format("{}: HTTP {}{}{}", url, r.status, why.empty() ? "" : ": ", why));
+  }
+  if (r.body.empty()) return fail(ErrorKind::network, fmt::format("{}: empty response", url));
+  if (opts.debug) {
+    if (r.body.find("<html") != std::string::npos || r.body.find("<!DOCTYPE") != std::string::npos) {
+      return fail(ErrorKind::network, fmt::format("{}: an HTML page, not a pprof text profile", url));
+    }
+    return std::optional<profile::Profile>{};
+  }
+  if (opts.type == ProfileType::trace) {
+    if (r.body.rfind("go 1.", 0) != 0) {
+      return fail(ErrorKind::network, fmt::format("{}: not a Go execution trace (\"{}\")", url, first_line(r.body)));
+    }
+    return std::optional<profile::Profile>{};
+  }
+  auto p = profile::decode_profile(r.body, url, opts.decode);
+  if (!p) return fail(ErrorKind::network, p.error().message);
+  return std::optional<profile::Profile>(std::move(*p));
+}
+
+std::vector<CaptureResult> capture_all(const std::vector<targets::Service>& services, const CaptureOptions& opts,
+                                       bool keep_profiles,
+                                       const std::function<void(const client::FetchProgress&)>& progress) {
+  std::vector<CaptureResult> results(services.size());
+  std::vector<client::HttpRequest> requests;
+  std::vector<std::size_t> request_of;  // result index per request
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    auto& res = results[i];
+    res.service = services[i].name;
+    res.type = opts.file_tag.empty() ? type_name(opts.type) : opts.file_tag;
+    res.url = profile_url(services[i], opts);
+    auto headers = targets::resolve_headers(services[i]);
+    if (!headers) {
+      res.error = headers.error().message;
+      res.error_kind = headers.error().kind;
+      continue;
+    }
+    client::HttpRequest req;
+    req.url = res.url;
+    req.headers = std::move(*headers);
+    req.total_timeout = request_timeout(opts);
+    req.connect_timeout = std::min(opts.timeout, std::chrono::milliseconds(10000));
+    req.max_bytes = opts.max_bytes;
+    req.tls = opts.tls;
+    requests.push_back(std::move(req));
+    request_of.push_back(i);
+  }
+  auto responses = client::fetch_all(requests, opts.concurrency, progress);
+  const auto now = std::chrono::system_clock::now();
+  const std::string stamp = util::timestamp_for_file(now);
+  for (std::size_t k = 0; k < responses.size(); ++k) {
+    auto& res = results[request_of[k]];
+    if (!responses[k]) {
+      res.error = responses[k].error().message;
+      res.error_kind = responses[k].error().kind;
+      continue;
+    }
+    const client::HttpResponse& r = *responses[k];
+    auto checked = check_response(r, res.url, opts);
+    if (!checked) {
+      res.error = checked.error().message;
+      res.error_kind = checked.error().kind;
+      continue;
+    }
+    if (*checked) {
+      const profile::Profile& p = **checked;
+      res.decoded = true;
+      res.samples = p.samples.size();
+      if (!p.sample_types.empty()) {
+        std::size_t si = profile::default_sample_index(p);
+        res.sample_type = p.sample_types[si].type;
+        res.unit = p.sample_types[si].unit;
+        res.total = profile::total_value(p, si);
+      }
+      res.empty = p.samples.empty() || res.total == 0;
+    }
+    std::string ext = opts.debug ? ".txt" : (opts.type == ProfileType::trace ? ".trace" : ".pb.gz");
+    std::string base = fmt::format("{}/{}_{}_{}", opts.out_dir, res.service, res.type, stamp);
+    std::string path = base + ext;
+    for (int n = 2; std::filesystem::exists(path); ++n) path = fmt::format("{}-{}{}", base, n, ext);
+    if (auto ok = util::write_file_atomic(path, r.body); !ok) {
+      res.error = ok.error().message;
+      res.error_kind = ok.error().kind;
+      continue;
+    }
+    res.ok = true;
+    res.file = path;
+    res.bytes = r.body.size();
+    if (keep_profiles && *checked) res.profile = std::move(**checked);
+  }
+  return results;
+}
+
+}  // namespace ncprof::capture

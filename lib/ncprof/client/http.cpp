@@ -1,0 +1,213 @@
+#include "ncprof/client/http.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <deque>
+#include <memory>
+#include <mutex>
+
+#include <fmt/format.h>
+
+namespace ncprof::client {
+
+namespace {
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+using Clock = std::chrono::steady_clock;
+
+struct Transfer {
+  std::size_t index = 0;
+  const HttpRequest* request = nullptr;
+  CURL* easy = nullptr;
+  curl_slist* headers = nullptr;
+  HttpResponse response;
+  bool too_big = false;
+  int attempts = 0;
+  Clock::time_point not_before;
+  char error[CURL_ERROR_SIZE] = {0};
+
+  ~Transfer() {
+    if (headers) curl_slist_free_all(headers);
+    if (easy) curl_easy_cleanup(easy);
+  }
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::size_t len = size * n;
+  if (t->response.body.size() + len > t->request->max_bytes) {
+    t->too_big = true;
+    return 0;  // abort the transfer
+  }
+  t->response.body.append(data, len);
+  return len;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::string line(data, size * n);
+  auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::string value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.pop_back();
+    if (name == "content-type") t->response.content_type = value;
+    if (name == "x-go-pprof") t->response.go_pprof_error = true;
+  }
+  return size * n;
+}
+
+void prepare(Transfer& t) {
+  const HttpRequest& r = *t.request;
+  if (!t.easy) t.easy = curl_easy_init();
+  CURL* e = t.easy;
+  curl_easy_reset(e);
+  t.response = HttpResponse{};
+  t.too_big = false;
+  t.error[0] = 0;
+  if (!t.headers) {
+    for (const auto& [k, v] : r.headers) t.headers = curl_slist_append(t.headers, (k + ": " + v).c_str());
+  }
+  curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(r.connect_timeout.count()));
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(r.total_timeout.count()));
+  curl_easy_setopt(e, CURLOPT_USERAGENT, user_agent().c_str());
+  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // let the server compress text
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (t.headers) curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers);
+  if (r.tls.insecure) {
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (!r.tls.cacert.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, r.tls.cacert.c_str());
+}
+
+bool retryable(CURLcode rc) {
+  switch (rc) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_GOT_NOTHING:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_PARTIAL_FILE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Decides what a finished attempt means: a result, or another attempt.
+bool finish(Transfer& t, CURLcode rc, std::vector<HttpResult>& results) {
+  const HttpRequest& r = *t.request;
+  t.response.attempts = t.attempts;
+  if (rc == CURLE_OK) {
+    long status = 0;
+    curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+    t.response.status = status;
+    if (status >= 500 && t.attempts <= r.retries) return false;
+    results[t.index] = std::move(t.response);
+    return true;
+  }
+  if (t.too_big) {
+    results[t.index] = fail(ErrorKind::network, fmt::format("{}: response larger than the limit of {} bytes", r.url,
+                                                            r.max_bytes));
+    return true;
+  }
+  if (retryable(rc) && t.attempts <= r.retries) return false;
+  std::string detail = t.error[0] ? t.error : curl_easy_strerror(rc);
+  if (rc == CURLE_OPERATION_TIMEDOUT) {
+    results[t.index] = fail(ErrorKind::timeout, fmt::format("{}: timed out ({})", r.url, detail));
+  } else {
+    std::string tries = t.attempts > 1 ? fmt::format(" (after {} attempts)", t.attempts) : "";
+    results[t.index] = fail(ErrorKind::network, fmt::format("{}: {}{}", r.url, detail, tries));
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string user_agent() { return std::string("ncprof/") + NCPROF_VERSION; }
+
+std::vector<HttpResult> fetch_all(const std::vector<HttpRequest>& requests, std::size_t concurrency,
+                                  const std::function<void(const FetchProgress&)>& progress) {
+  global_init();
+  std::vector<HttpResult> results(requests.size(), fail(ErrorKind::internal, "not run"));
+  if (requests.empty()) return results;
+  concurrency = std::max<std::size_t>(1, concurrency);
+  std::unique_ptr<CURLM, decltype(&curl_multi_cleanup)> multi(curl_multi_init(), curl_multi_cleanup);
+  curl_multi_setopt(multi.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(concurrency));
+  std::vector<std::unique_ptr<Transfer>> transfers;
+  std::deque<Transfer*> waiting;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    auto t = std::make_unique<Transfer>();
+    t->index = i;
+    t->request = &requests[i];
+    waiting.push_back(t.get());
+    transfers.push_back(std::move(t));
+  }
+  const auto start = Clock::now();
+  auto last_progress = start;
+  std::size_t active = 0, done = 0;
+  while (done < requests.size()) {
+    auto now = Clock::now();
+    // Start what may start: a free slot, and any retry backoff elapsed.
+    for (auto it = waiting.begin(); it != waiting.end() && active < concurrency;) {
+      Transfer* t = *it;
+      if (t->not_before > now) {
+        ++it;
+        continue;
+      }
+      prepare(*t);
+      ++t->attempts;
+      curl_multi_add_handle(multi.get(), t->easy);
+      curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
+      ++active;
+      it = waiting.erase(it);
+    }
+    int running = 0;
+    curl_multi_perform(multi.get(), &running);
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi.get(), &left)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      Transfer* t = nullptr;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
+      CURLcode rc = msg->data.result;
+      curl_multi_remove_handle(multi.get(), msg->easy_handle);
+      --active;
+      if (finish(*t, rc, results)) {
+        ++done;
+      } else {
+        auto delay = t->request->backoff * (1 << std::min(t->attempts - 1, 6));
+        t->not_before = Clock::now() + delay;
+        waiting.push_back(t);
+      }
+    }
+    now = Clock::now();
+    if (progress && now - last_progress >= std::chrono::milliseconds(200)) {
+      last_progress = now;
+      progress(FetchProgress{done, requests.size(),
+                             std::chrono::duration_cast<std::chrono::milliseconds>(now - start)});
+    }
+    if (done < requests.size()) curl_multi_poll(multi.get(), nullptr, 0, 50, nullptr);
+  }
+  return results;
+}
+
+HttpResult fetch(const HttpRequest& request) { return std::move(fetch_all({request}, 1).front()); }
+
+}  // namespace ncprof::client

@@ -1,0 +1,58 @@
+#pragma once
+// HTTP for ncprof: plain value types in front of libcurl (which stays in
+// the .cpp). Many requests run at the same time on one multi handle.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ncprof/util/error.hpp"
+
+namespace ncprof::client {
+
+struct TlsOptions {
+  bool insecure = false;  // skip certificate verification
+  std::string cacert;     // a CA bundle file
+};
+
+struct HttpRequest {
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds total_timeout{30000};
+  std::uint64_t max_bytes = 512ull << 20;
+  int retries = 2;  // extra attempts on connection failures and 5xx
+  std::chrono::milliseconds backoff{300};  // doubles each retry
+  TlsOptions tls;
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::string body;
+  std::string content_type;
+  bool go_pprof_error = false;  // X-Go-Pprof: 1 (net/http/pprof's error replies)
+  int attempts = 0;
+};
+
+// A failed transfer: kind network (unreachable, 5xx after retries, too
+// big) or timeout. Non-2xx statuses are responses, not errors.
+using HttpResult = Result<HttpResponse>;
+
+struct FetchProgress {
+  std::size_t done = 0;
+  std::size_t total = 0;
+  std::chrono::milliseconds elapsed{0};
+};
+
+// Runs every request, at most `concurrency` at once; results in request
+// order. `progress` (optional) is called about every 200 ms.
+std::vector<HttpResult> fetch_all(const std::vector<HttpRequest>& requests, std::size_t concurrency,
+                                  const std::function<void(const FetchProgress&)>& progress = {});
+
+HttpResult fetch(const HttpRequest& request);
+
+std::string user_agent();
+
+}  // namespace ncprof::client

@@ -1,0 +1,28 @@
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ncprof/util/error.hpp"
+
+namespace ncprof::util {
+
+// "30" (seconds), "30s", "1.5s", "500ms", "5m", "1h" -> milliseconds.
+Result<std::chrono::milliseconds> parse_duration(std::string_view text);
+
+// "30s", "5m", "1h30m", "1.5s".
+std::string format_duration(std::chrono::milliseconds d);
+
+// "12.3 kB", "4.0 MB": sizes for humans (powers of 1024).
+std::string human_bytes(std::uint64_t n);
+
+// Local time as YYYYmmdd_HHMMSS (file names) and YYYY-mm-dd.
+std::string timestamp_for_file(std::chrono::system_clock::time_point t);
+std::string date_for_file(std::chrono::system_clock::time_point t);
+
+// Replaces ${VAR} and $VAR with the environment's value; a missing
+// variable is an error naming it.
+Result<std::string> expand_env(const std::string& text);
+
+}  // namespace ncprof::util
