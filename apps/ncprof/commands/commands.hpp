@@ -8,10 +8,12 @@ namespace ncprof::app {
 void add_top_command(CLI::App&, Dispatch&, const GlobalOptions&);
 void add_diff_command(CLI::App&, Dispatch&, const GlobalOptions&);
 void add_merge_command(CLI::App&, Dispatch&, const GlobalOptions&);
+void add_capture_command(CLI::App&, Dispatch&, const GlobalOptions&);
+void add_health_command(CLI::App&, Dispatch&, const GlobalOptions&);
 
 // The one registration list.
 inline std::vector<Registrar> all_commands() {
-  return {add_top_command, add_diff_command, add_merge_command};
+  return {add_capture_command, add_health_command, add_top_command, add_diff_command, add_merge_command};
 }
 
 }  // namespace ncprof::app

@@ -1,0 +1,161 @@
+// ncprof capture [TARGET...] [--all] --type T: profiles from many services
+// at once, checked, saved whole or not at all.
+#include <memory>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "commands/commands.hpp"
+#include "commands/target_flags.hpp"
+#include "ncprof/capture/capture.hpp"
+#include "ncprof/profile/measure.hpp"
+#include "ncprof/util/strings.hpp"
+#include "terminal.hpp"
+
+namespace ncprof::app {
+
+namespace {
+
+struct CaptureArgs {
+  TargetFlags targets;
+  std::string type = "heap";
+  std::string duration = "30s";
+  std::string out = "profiles";
+  bool gc = false;
+  std::optional<int> debug;
+  std::string delta;
+  std::string timeout = "30s";
+  std::size_t concurrency = 64;
+  std::string max_bytes = "512M";
+  std::string format = "text";
+};
+
+std::string describe_total(const capture::CaptureResult& r) {
+  if (!r.decoded) return "-";
+  return profile::scaled_label(r.total, r.unit, "minimum");
+}
+
+int run_capture(const CaptureArgs& args, const GlobalOptions& global) {
+  capture::CaptureOptions opts;
+  auto type = capture::parse_type(args.type);
+  if (!type) return report_error(type.error());
+  opts.type = *type;
+  auto duration = util::parse_duration(args.duration);
+  if (!duration) return report_error(duration.error());
+  opts.duration = *duration;
+  auto timeout = util::parse_duration(args.timeout);
+  if (!timeout) return report_error(timeout.error());
+  opts.timeout = *timeout;
+  if (!args.delta.empty()) {
+    auto delta = util::parse_duration(args.delta);
+    if (!delta) return report_error(delta.error());
+    if (opts.type != capture::ProfileType::heap && opts.type != capture::ProfileType::allocs &&
+        opts.type != capture::ProfileType::block && opts.type != capture::ProfileType::mutex) {
+      return report_error(Error{ErrorKind::usage, "--delta applies to heap, allocs, block and mutex"});
+    }
+    opts.delta = *delta;
+  }
+  opts.gc = args.gc;
+  opts.debug = args.debug;
+  opts.out_dir = args.out;
+  opts.concurrency = args.concurrency;
+  opts.tls = args.targets.tls();
+  auto max_bytes = parse_size(args.max_bytes);
+  if (!max_bytes) return report_error(max_bytes.error());
+  opts.max_bytes = *max_bytes;
+  auto max_decompressed = parse_size(global.max_decompressed);
+  if (!max_decompressed) return report_error(max_decompressed.error());
+  opts.decode.max_decompressed = *max_decompressed;
+
+  auto services = args.targets.resolve();
+  if (!services) return report_error(services.error());
+
+  const bool timed = opts.type == capture::ProfileType::cpu || opts.type == capture::ProfileType::trace || opts.delta;
+  const auto wait = capture::request_timeout(opts) - opts.timeout;
+  std::function<void(const client::FetchProgress&)> progress;
+  if (timed && stderr_is_terminal()) {
+    progress = [&](const client::FetchProgress& p) {
+      auto left = std::max<long long>(0, (wait - p.elapsed).count() / 1000);
+      status_line(fmt::format("capturing {} from {} target(s): {}s left, {}/{} done", args.type, p.total, left, p.done,
+                              p.total));
+    };
+  }
+  auto results = capture::capture_all(*services, opts, false, progress);
+  status_line("");
+
+  int failed = 0;
+  for (const auto& r : results) failed += r.ok ? 0 : 1;
+  if (args.format == "json") {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& r : results) {
+      nlohmann::json j = {{"service", r.service}, {"type", r.type}, {"url", r.url}, {"ok", r.ok}};
+      if (r.ok) {
+        j["file"] = r.file;
+        j["bytes"] = r.bytes;
+        if (r.decoded) {
+          j["samples"] = r.samples;
+          j["sample_type"] = r.sample_type;
+          j["unit"] = r.unit;
+          j["total"] = r.total;
+          j["empty"] = r.empty;
+        }
+      } else {
+        j["error"] = r.error;
+      }
+      list.push_back(std::move(j));
+    }
+    nlohmann::json doc = {{"type", args.type}, {"captured", results.size() - static_cast<std::size_t>(failed)},
+                          {"failed", failed}, {"results", list}};
+    fmt::print("{}\n", doc.dump(2));
+  } else {
+    std::size_t width = 7;
+    for (const auto& r : results) width = std::max(width, r.service.size());
+    fmt::print("{:<{}}  {:<12} {:>10} {:>8} {:>10}  {}\n", "SERVICE", width, "TYPE", "BYTES", "SAMPLES", "TOTAL",
+               "FILE");
+    for (const auto& r : results) {
+      if (!r.ok) {
+        fmt::print("{:<{}}  {:<12} {:>10} {:>8} {:>10}  FAILED: {}\n", r.service, width, r.type, "-", "-", "-",
+                   r.error);
+        continue;
+      }
+      std::string note;
+      if (r.decoded && r.empty) {
+        note = (r.type == "block" || r.type == "mutex")
+                   ? "  (empty profile: is runtime.Set" + std::string(r.type == "block" ? "BlockProfileRate" : "MutexProfileFraction") + " on?)"
+                   : "  (empty profile)";
+      }
+      fmt::print("{:<{}}  {:<12} {:>10} {:>8} {:>10}  {}{}\n", r.service, width, r.type, util::human_bytes(r.bytes),
+                 r.decoded ? std::to_string(r.samples) : "-", describe_total(r), r.file, note);
+    }
+    fmt::print("{} captured, {} failed\n", results.size() - static_cast<std::size_t>(failed), failed);
+  }
+  for (const auto& r : results) {
+    if (!r.ok) fmt::print(stderr, "ncprof: error: {}: {}\n", r.service, r.error);
+  }
+  return failed > 0 ? kExitTargets : kExitOk;
+}
+
+}  // namespace
+
+void add_capture_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions& global) {
+  auto args = std::make_shared<CaptureArgs>();
+  auto* cmd = app.add_subcommand("capture", "Capture profiles from one, many or all services at once");
+  args->targets.add_to(*cmd);
+  cmd->add_option("--type,-t", args->type, std::string("Profile type: ") + capture::all_type_names())
+      ->capture_default_str();
+  cmd->add_option("--duration", args->duration, "Length of cpu and trace captures (30, 30s, 5m)")->capture_default_str();
+  cmd->add_option("--out,-o", args->out, "Directory for the files")->capture_default_str();
+  cmd->add_flag("--gc", args->gc, "Run a GC before the heap profile (gc=1)");
+  cmd->add_option("--debug", args->debug, "Save the text form (?debug=N) as .txt");
+  cmd->add_option("--delta", args->delta, "Delta profile over this long (heap, allocs, block, mutex)");
+  cmd->add_option("--timeout", args->timeout, "Time allowed per request, on top of any duration")
+      ->capture_default_str();
+  cmd->add_option("--concurrency", args->concurrency, "Transfers at once")->capture_default_str()->check(
+      CLI::PositiveNumber);
+  cmd->add_option("--max-bytes", args->max_bytes, "Largest response accepted (e.g. 512M)")->capture_default_str();
+  cmd->add_option("--format", args->format, "text or json")->check(format_choice({"text", "json"}))
+      ->capture_default_str();
+  cmd->callback([args, &dispatch, &global] { dispatch.run = [args, &global] { return run_capture(*args, global); }; });
+}
+
+}  // namespace ncprof::app

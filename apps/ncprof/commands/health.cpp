@@ -1,0 +1,184 @@
+// ncprof health [TARGET...] [--all] [--watch D]: /health/memory of every
+// service side by side.
+#include <csignal>
+#include <memory>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "commands/commands.hpp"
+#include "commands/target_flags.hpp"
+#include "ncprof/client/http.hpp"
+#include "ncprof/util/strings.hpp"
+
+namespace ncprof::app {
+
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+void on_interrupt(int) { g_interrupted = 1; }
+
+struct HealthArgs {
+  TargetFlags targets;
+  std::string watch;
+  std::string timeout = "10s";
+  std::string format = "text";
+};
+
+struct HealthRow {
+  std::string service;
+  std::string url;
+  std::string status;  // "ok", "no health endpoint", "unreachable"
+  std::string error;
+  nlohmann::json figures;
+};
+
+const char* const kFields[] = {"heap_alloc_mb", "heap_inuse_mb", "heap_idle_mb", "stack_inuse_mb",
+                               "num_gc",        "num_goroutine", "gomaxprocs",   "last_gc_pause_ms"};
+
+std::vector<HealthRow> read_health(const std::vector<targets::Service>& services, const client::TlsOptions& tls,
+                                   std::chrono::milliseconds timeout) {
+  std::vector<HealthRow> rows(services.size());
+  std::vector<client::HttpRequest> requests;
+  std::vector<std::size_t> row_of;
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    rows[i].service = services[i].name;
+    rows[i].url = services[i].health_url;
+    if (services[i].health_url.empty()) {
+      rows[i].status = "no health endpoint";
+      continue;
+    }
+    auto headers = targets::resolve_headers(services[i]);
+    if (!headers) {
+      rows[i].status = "unreachable";
+      rows[i].error = headers.error().message;
+      continue;
+    }
+    client::HttpRequest req;
+    req.url = services[i].health_url;
+    req.headers = std::move(*headers);
+    req.total_timeout = timeout;
+    req.connect_timeout = std::min(timeout, std::chrono::milliseconds(5000));
+    req.max_bytes = 1 << 20;
+    req.retries = 1;
+    req.tls = tls;
+    requests.push_back(std::move(req));
+    row_of.push_back(i);
+  }
+  auto responses = client::fetch_all(requests, 32);
+  for (std::size_t k = 0; k < responses.size(); ++k) {
+    HealthRow& row = rows[row_of[k]];
+    row.status = "unreachable";
+    if (!responses[k]) {
+      row.error = responses[k].error().message;
+      continue;
+    }
+    if (responses[k]->status != 200) {
+      row.error = fmt::format("{}: HTTP {}", row.url, responses[k]->status);
+      continue;
+    }
+    try {
+      auto doc = nlohmann::json::parse(responses[k]->body);
+      if (!doc.is_object() || !doc.contains("heap_alloc_mb")) {
+        row.error = fmt::format("{}: not a /health/memory document (no heap_alloc_mb)", row.url);
+        continue;
+      }
+      for (const char* f : kFields) row.figures[f] = doc.contains(f) ? doc[f] : nlohmann::json();
+      row.status = "ok";
+    } catch (const nlohmann::json::exception&) {
+      row.error = fmt::format("{}: response is not JSON", row.url);
+    }
+  }
+  return rows;
+}
+
+std::string num(const nlohmann::json& v, const char* fmtspec) {
+  if (!v.is_number()) return "-";
+  return fmt::format(fmt::runtime(fmtspec), v.get<double>());
+}
+
+void print_rows(const std::vector<HealthRow>& rows, const std::string& format) {
+  if (format == "json") {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& r : rows) {
+      nlohmann::json j = {{"service", r.service}, {"status", r.status}};
+      if (!r.url.empty()) j["url"] = r.url;
+      if (!r.error.empty()) j["error"] = r.error;
+      if (r.status == "ok") j["memory"] = r.figures;
+      list.push_back(std::move(j));
+    }
+    fmt::print("{}\n", nlohmann::json{{"services", list}}.dump(2));
+    return;
+  }
+  std::size_t width = 7;
+  for (const auto& r : rows) width = std::max(width, r.service.size());
+  fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>7} {:>10} {:>10} {:>12}\n", "SERVICE", width, "HEAP ALLOC",
+             "HEAP INUSE", "HEAP IDLE", "STACK", "GC", "GOROUTINES", "GOMAXPROCS", "LAST GC PAUSE");
+  for (const auto& r : rows) {
+    if (r.status != "ok") {
+      fmt::print("{:<{}}  {}{}\n", r.service, width, r.status, r.error.empty() ? "" : ": " + r.error);
+      continue;
+    }
+    const auto& f = r.figures;
+    fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>7} {:>10} {:>10} {:>12}\n", r.service, width,
+               num(f["heap_alloc_mb"], "{:.1f} MB"), num(f["heap_inuse_mb"], "{:.1f} MB"),
+               num(f["heap_idle_mb"], "{:.1f} MB"), num(f["stack_inuse_mb"], "{:.1f} MB"), num(f["num_gc"], "{:.0f}"),
+               num(f["num_goroutine"], "{:.0f}"), num(f["gomaxprocs"], "{:.0f}"),
+               num(f["last_gc_pause_ms"], "{:.3f} ms"));
+  }
+}
+
+int run_health(const HealthArgs& args) {
+  auto services = args.targets.resolve();
+  if (!services) return report_error(services.error());
+  auto timeout = util::parse_duration(args.timeout);
+  if (!timeout) return report_error(timeout.error());
+  std::optional<std::chrono::milliseconds> watch;
+  if (!args.watch.empty()) {
+    auto w = util::parse_duration(args.watch);
+    if (!w) return report_error(w.error());
+    if (w->count() <= 0) return report_error(Error{ErrorKind::usage, "--watch needs a positive interval"});
+    watch = *w;
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+  }
+  int code = kExitOk;
+  for (bool first = true; first || (watch && !g_interrupted); first = false) {
+    auto rows = read_health(*services, args.targets.tls(), *timeout);
+    code = kExitOk;
+    for (const auto& r : rows) {
+      if (r.status == "unreachable") {
+        code = kExitTargets;
+        fmt::print(stderr, "ncprof: error: {}: {}\n", r.service, r.error);
+      }
+    }
+    if (watch && args.format == "text") {
+      auto now = std::chrono::system_clock::now();
+      fmt::print("{}\n", util::timestamp_for_file(now));
+    }
+    print_rows(rows, args.format);
+    std::fflush(stdout);
+    if (!watch) break;
+    auto until = std::chrono::steady_clock::now() + *watch;
+    while (!g_interrupted && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  return code;
+}
+
+}  // namespace
+
+void add_health_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions&) {
+  auto args = std::make_shared<HealthArgs>();
+  auto* cmd = app.add_subcommand("health", "Show /health/memory of every service side by side");
+  args->targets.add_to(*cmd);
+  cmd->add_option("--watch", args->watch, "Refresh every D (e.g. 5s) until interrupted");
+  cmd->add_option("--timeout", args->timeout, "Time allowed per request")->capture_default_str();
+  cmd->add_option("--format", args->format, "text or json")->check(format_choice({"text", "json"}))
+      ->capture_default_str();
+  cmd->callback([args, &dispatch] { dispatch.run = [args] { return run_health(*args); }; });
+}
+
+}  // namespace ncprof::app

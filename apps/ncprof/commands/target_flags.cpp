@@ -1,0 +1,22 @@
+#include "commands/target_flags.hpp"
+
+namespace ncprof::app {
+
+void TargetFlags::add_to(CLI::App& cmd, bool positional) {
+  if (positional) {
+    cmd.add_option("TARGET", targets, "Service names (crawler), NAME PORT, host:port or URLs");
+  }
+  cmd.add_flag("--all", all, "Every configured service");
+  cmd.add_option("--config", config, "Config file (else NCPROF_CONFIG, ./ncprof.yaml, ~/.config/ncprof/config.yaml)");
+  cmd.add_option("--host", host, "Host of the built-in services instead of localhost");
+  cmd.add_flag("--insecure", insecure, "Do not verify TLS certificates");
+  cmd.add_option("--cacert", cacert, "CA bundle to verify TLS certificates with");
+}
+
+Result<std::vector<targets::Service>> TargetFlags::resolve() const {
+  auto reg = targets::load_registry(config, host);
+  if (!reg) return tl::unexpected(reg.error());
+  return targets::resolve_targets(*reg, targets, all);
+}
+
+}  // namespace ncprof::app
