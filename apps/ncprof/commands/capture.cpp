@@ -25,7 +25,7 @@ struct CaptureArgs {
   std::optional<int> debug;
   std::string delta;
   std::string timeout = "30s";
-  std::size_t concurrency = 64;
+  std::size_t concurrency = 256;
   std::string max_bytes = "512M";
   std::string format = "text";
 };

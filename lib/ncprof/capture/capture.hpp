@@ -29,7 +29,7 @@ struct CaptureOptions {
   bool gc = false;                                     // heap ?gc=1
   std::optional<int> debug;                            // ?debug=N: text, saved as .txt
   std::chrono::milliseconds timeout{30000};            // grace on top of any duration
-  std::size_t concurrency = 64;
+  std::size_t concurrency = 256;
   std::string out_dir = "profiles";
   std::uint64_t max_bytes = 512ull << 20;
   client::TlsOptions tls;

@@ -1,0 +1,43 @@
+# fish completion for ncprof. Install: copy to ~/.config/fish/completions/
+set -l commands capture health top diff merge
+set -l services crawler source-manager classifier publisher-api publisher-router auth search
+complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a capture -d 'Capture profiles from services'
+complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a health -d 'Show /health/memory of services'
+complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a top -d 'Top table, as go tool pprof -top'
+complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a diff -d 'Subtract a base profile'
+complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a merge -d 'Merge profiles into one'
+complete -c ncprof -n "not __fish_seen_subcommand_from $commands" -l max-decompressed -r -d 'Refuse profiles inflating past SIZE'
+for cmd in capture health
+  complete -c ncprof -f -n "__fish_seen_subcommand_from $cmd" -a "$services"
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l all -d 'Every configured service'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l config -r -F -d 'Config file'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l host -r -d 'Host of the built-in services'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l insecure -d 'Do not verify TLS certificates'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l cacert -r -F -d 'CA bundle'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l timeout -r -d 'Time allowed per request'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l format -r -a 'text json'
+end
+complete -c ncprof -n "__fish_seen_subcommand_from capture" -s t -l type -r -a 'heap allocs cpu goroutine block mutex threadcreate trace'
+complete -c ncprof -n "__fish_seen_subcommand_from capture" -l duration -r -d 'cpu/trace length'
+complete -c ncprof -n "__fish_seen_subcommand_from capture" -l out -r -F -d 'Output directory'
+complete -c ncprof -n "__fish_seen_subcommand_from capture" -l gc -d 'GC before the heap profile'
+complete -c ncprof -n "__fish_seen_subcommand_from capture" -l debug -r -a '1 2'
+complete -c ncprof -n "__fish_seen_subcommand_from capture" -l delta -r -d 'Delta profile length'
+complete -c ncprof -n "__fish_seen_subcommand_from capture" -l concurrency -r
+complete -c ncprof -n "__fish_seen_subcommand_from capture" -l max-bytes -r
+complete -c ncprof -n "__fish_seen_subcommand_from health" -l watch -r -d 'Refresh interval'
+for cmd in top diff
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l base -r -F
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l diff-base -r -F
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l sample-index -r -a 'inuse_space inuse_objects alloc_space alloc_objects cpu samples delay contentions'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l nodecount -r
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l cum
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l focus -r
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l ignore -r
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l hide -r
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l show -r
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l granularity -r -a 'functions lines files addresses'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l no-trim
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l format -r -a 'text json'
+end
+complete -c ncprof -n "__fish_seen_subcommand_from diff merge" -s o -l output -r -F
