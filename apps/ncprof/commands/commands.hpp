@@ -10,10 +10,15 @@ void add_diff_command(CLI::App&, Dispatch&, const GlobalOptions&);
 void add_merge_command(CLI::App&, Dispatch&, const GlobalOptions&);
 void add_capture_command(CLI::App&, Dispatch&, const GlobalOptions&);
 void add_health_command(CLI::App&, Dispatch&, const GlobalOptions&);
+void add_compare_heap_command(CLI::App&, Dispatch&, const GlobalOptions&);
+void add_leak_check_command(CLI::App&, Dispatch&, const GlobalOptions&);
+void add_goroutines_command(CLI::App&, Dispatch&, const GlobalOptions&);
 
 // The one registration list.
 inline std::vector<Registrar> all_commands() {
-  return {add_capture_command, add_health_command, add_top_command, add_diff_command, add_merge_command};
+  return {add_capture_command,       add_health_command,     add_top_command,
+          add_diff_command,          add_merge_command,      add_compare_heap_command,
+          add_leak_check_command,    add_goroutines_command};
 }
 
 }  // namespace ncprof::app

@@ -158,6 +158,12 @@ std::vector<CaptureResult> capture_all(const std::vector<targets::Service>& serv
       }
       res.empty = p.samples.empty() || res.total == 0;
     }
+    res.bytes = r.body.size();
+    if (!opts.save) {
+      res.ok = true;
+      if (keep_profiles && *checked) res.profile = std::move(**checked);
+      continue;
+    }
     std::string ext = opts.debug ? ".txt" : (opts.type == ProfileType::trace ? ".trace" : ".pb.gz");
     std::string base = fmt::format("{}/{}_{}_{}", opts.out_dir, res.service, res.type, stamp);
     std::string path = base + ext;

@@ -35,6 +35,7 @@ struct CaptureOptions {
   client::TlsOptions tls;
   profile::DecodeOptions decode;
   std::string file_tag;  // replaces the type in file names when set (e.g. "baseline")
+  bool save = true;      // false: check and decode only, write no file
 };
 
 struct CaptureResult {

@@ -1,0 +1,225 @@
+// ncprof leak-check [TARGET...] [--all]: a trend over many samples of
+// in-use heap (after GC) and goroutines, per service, with a verdict.
+#include <atomic>
+#include <csignal>
+#include <memory>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "commands/commands.hpp"
+#include "commands/target_flags.hpp"
+#include "ncprof/leak/check.hpp"
+#include "ncprof/profile/measure.hpp"
+#include "ncprof/util/files.hpp"
+#include "ncprof/util/strings.hpp"
+#include "terminal.hpp"
+
+namespace ncprof::app {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+void on_signal(int) { g_stop = true; }
+
+struct LeakArgs {
+  TargetFlags targets;
+  std::string interval = "10s";
+  std::size_t count = 12;
+  std::size_t warmup = 2;
+  double alpha = 0.01;
+  std::string min_heap_rate = "10K";
+  double min_goroutine_rate = 0.05;
+  double min_growth = 5.0;
+  std::size_t min_samples = 5;
+  std::string timeout = "30s";
+  std::string log_dir = "leak_detection";
+  std::string format = "text";
+};
+
+std::string bytes_label(double v) { return profile::scaled_label(static_cast<std::int64_t>(v), "bytes", "minimum"); }
+
+std::string stack_summary(const leak::GoroutineGroup& g) {
+  std::string out;
+  for (std::size_t i = 0; i < g.frames.size() && i < 4; ++i) out += (i ? " < " : "") + g.frames[i];
+  if (g.frames.size() > 4) out += " < ...";
+  if (!g.created_by.empty()) out += " (created by " + g.created_by + ")";
+  return out;
+}
+
+std::string signal_value(const leak::SignalVerdict& s, double v) {
+  return s.unit == "bytes" ? bytes_label(v) : fmt::format("{:.3g}", v);
+}
+
+std::string render_log(const std::vector<leak::ServiceLeakReport>& reports, const leak::LeakCheckOptions& opts) {
+  std::string log = fmt::format("# ncprof leak-check: interval {}, {} samples, {} warm-up\n",
+                                util::format_duration(opts.interval), opts.count, opts.warmup);
+  log += "# service\tsample\tt_seconds\tok\theap_inuse_bytes\tgoroutines\thealth_heap_alloc_mb\thealth_goroutines\terror\n";
+  for (const auto& r : reports) {
+    for (std::size_t i = 0; i < r.samples.size(); ++i) {
+      const auto& s = r.samples[i];
+      log += fmt::format("{}\t{}\t{:.1f}\t{}\t{}\t{}\t{}\t{}\t{}\n", r.service, i + 1, s.t, s.ok ? "ok" : "failed",
+                         s.heap_inuse, s.goroutines, s.health ? fmt::format("{:.3f}", s.health->heap_alloc_mb) : "-",
+                         s.health ? std::to_string(s.health->num_goroutine) : "-", s.error);
+    }
+  }
+  for (const auto& r : reports) {
+    log += fmt::format("# verdict {}: {} ({}); heap measured as {}\n", r.service, leak::verdict_name(r.verdict),
+                       r.reason, r.heap_source);
+    for (const auto& s : r.signals) {
+      log += fmt::format("#   {}: {} slope={:.6g}/s growth={:.2f}% z={:.3f} n={} ({})\n", s.signal,
+                         leak::verdict_name(s.trend.verdict), s.trend.slope, s.trend.growth_pct, s.trend.z, s.trend.n,
+                         s.trend.reason);
+    }
+    for (const auto& row : r.heap_growth) {
+      log += fmt::format("#   heap grew in {}: +{}\n", row.name, bytes_label(static_cast<double>(row.flat)));
+    }
+    for (const auto& g : r.goroutine_growth) {
+      log += fmt::format("#   goroutines grew {} -> {}: {}\n", g.base, g.now, stack_summary(g.group));
+    }
+  }
+  return log;
+}
+
+int run_leak_check_cmd(const LeakArgs& args, const GlobalOptions& global) {
+  leak::LeakCheckOptions opts;
+  auto interval = util::parse_duration(args.interval);
+  if (!interval) return report_error(interval.error());
+  if (interval->count() <= 0) return report_error(Error{ErrorKind::usage, "--interval must be positive"});
+  opts.interval = *interval;
+  if (args.count < 2) return report_error(Error{ErrorKind::usage, "--count must be at least 2"});
+  if (args.warmup >= args.count) return report_error(Error{ErrorKind::usage, "--warmup must be less than --count"});
+  opts.count = args.count;
+  opts.warmup = args.warmup;
+  auto rate = parse_size(args.min_heap_rate);
+  if (!rate) return report_error(rate.error());
+  opts.heap_rule = {args.alpha, static_cast<double>(*rate), args.min_growth, args.min_samples};
+  opts.goroutine_rule = {args.alpha, args.min_goroutine_rate, args.min_growth, args.min_samples};
+  auto timeout = util::parse_duration(args.timeout);
+  if (!timeout) return report_error(timeout.error());
+  opts.capture.timeout = *timeout;
+  opts.capture.tls = args.targets.tls();
+  auto maxd = parse_size(global.max_decompressed);
+  if (!maxd) return report_error(maxd.error());
+  opts.capture.decode.max_decompressed = *maxd;
+  auto services = args.targets.resolve();
+  if (!services) return report_error(services.error());
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::function<void(const leak::LeakProgress&)> progress;
+  if (stderr_is_terminal()) {
+    progress = [](const leak::LeakProgress& p) {
+      status_line(fmt::format("leak-check: sample {}/{} in {}s", p.round + 1, p.count, (p.next_in.count() + 999) / 1000));
+    };
+  }
+  auto reports = leak::run_leak_check(*services, opts, progress, &g_stop);
+  status_line("");
+
+  const std::string log_path =
+      fmt::format("{}/leak_check_{}.log", args.log_dir, util::timestamp_for_file(std::chrono::system_clock::now()));
+  if (auto ok = util::write_file_atomic(log_path, render_log(reports, opts)); !ok) return report_error(ok.error());
+
+  bool any_leak = false, any_unreachable = false;
+  for (const auto& r : reports) {
+    any_leak = any_leak || r.verdict == leak::Verdict::leak;
+    any_unreachable = any_unreachable || r.unreachable;
+  }
+  if (args.format == "json") {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& r : reports) {
+      nlohmann::json sigs = nlohmann::json::array();
+      for (const auto& s : r.signals) {
+        sigs.push_back({{"signal", s.signal},
+                        {"unit", s.unit},
+                        {"verdict", leak::verdict_name(s.trend.verdict)},
+                        {"slope_per_second", s.trend.slope},
+                        {"growth_pct", s.trend.growth_pct},
+                        {"z", s.trend.z},
+                        {"samples", s.trend.n},
+                        {"reason", s.trend.reason}});
+      }
+      nlohmann::json samples = nlohmann::json::array();
+      for (const auto& s : r.samples) {
+        nlohmann::json js = {{"t", s.t}, {"ok", s.ok}, {"heap_inuse", s.heap_inuse}, {"goroutines", s.goroutines}};
+        if (!s.ok) js["error"] = s.error;
+        if (s.health) js["health"] = {{"heap_alloc_mb", s.health->heap_alloc_mb}, {"num_goroutine", s.health->num_goroutine}};
+        samples.push_back(std::move(js));
+      }
+      nlohmann::json heap = nlohmann::json::array();
+      for (const auto& row : r.heap_growth) heap.push_back({{"function", row.name}, {"growth", row.flat}});
+      nlohmann::json gor = nlohmann::json::array();
+      for (const auto& g : r.goroutine_growth) {
+        gor.push_back({{"frames", g.group.frames}, {"base", g.base}, {"now", g.now}, {"growth", g.growth()}});
+      }
+      list.push_back({{"service", r.service},
+                      {"verdict", leak::verdict_name(r.verdict)},
+                      {"reason", r.reason},
+                      {"unreachable", r.unreachable},
+                      {"heap_source", r.heap_source},
+                      {"signals", sigs},
+                      {"heap_growth", heap},
+                      {"goroutine_growth", gor},
+                      {"samples", samples}});
+    }
+    fmt::print("{}\n", nlohmann::json{{"log", log_path}, {"services", list}}.dump(2));
+  } else {
+    for (const auto& r : reports) {
+      fmt::print("{}: {}  ({})\n", r.service, leak::verdict_name(r.verdict), r.reason);
+      if (!r.heap_source.empty()) fmt::print("  heap measured as: {}\n", r.heap_source);
+      for (const auto& s : r.signals) {
+        if (s.trend.n == 0) continue;
+        fmt::print("  {:<10} {:<12} slope {}/s, {:+.1f}% over the window, Mann-Kendall z={:.2f}, {} samples\n",
+                   s.signal, leak::verdict_name(s.trend.verdict), signal_value(s, s.trend.slope), s.trend.growth_pct,
+                   s.trend.z, s.trend.n);
+      }
+      if (!r.heap_growth.empty()) {
+        fmt::print("  in-use memory grew most in:\n");
+        for (const auto& row : r.heap_growth) fmt::print("    {:>10}  {}\n", "+" + bytes_label(static_cast<double>(row.flat)), row.name);
+      }
+      if (!r.goroutine_growth.empty()) {
+        fmt::print("  goroutine stacks that grew:\n");
+        for (const auto& g : r.goroutine_growth) {
+          fmt::print("    {:>4} -> {:<4} {}\n", g.base, g.now, stack_summary(g.group));
+        }
+      }
+    }
+    fmt::print("log: {}\n", log_path);
+  }
+  for (const auto& r : reports) {
+    if (r.unreachable) fmt::print(stderr, "ncprof: error: {}: could not be checked: {}\n", r.service, r.reason);
+  }
+  if (g_stop) return kExitInterrupted;
+  if (any_leak) return kExitFinding;
+  return any_unreachable ? kExitTargets : kExitOk;
+}
+
+}  // namespace
+
+void add_leak_check_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions& global) {
+  auto args = std::make_shared<LeakArgs>();
+  auto* cmd = app.add_subcommand("leak-check", "Sample heap and goroutines over time and give a leak verdict per service");
+  args->targets.add_to(*cmd);
+  cmd->add_option("--interval", args->interval, "Time between samples")->capture_default_str();
+  cmd->add_option("--count", args->count, "Samples in all")->capture_default_str();
+  cmd->add_option("--warmup", args->warmup, "First samples left out of the verdict")->capture_default_str();
+  cmd->add_option("--alpha", args->alpha, "Significance of the Mann-Kendall trend test (one-sided)")
+      ->capture_default_str();
+  cmd->add_option("--min-heap-rate", args->min_heap_rate, "Heap growth floor per second (Theil-Sen slope), e.g. 10K")
+      ->capture_default_str();
+  cmd->add_option("--min-goroutine-rate", args->min_goroutine_rate, "Goroutine growth floor per second")
+      ->capture_default_str();
+  cmd->add_option("--min-growth", args->min_growth, "Growth floor over the window, percent of the level")
+      ->capture_default_str();
+  cmd->add_option("--min-samples", args->min_samples, "Fewer samples after warm-up: INCONCLUSIVE")
+      ->capture_default_str();
+  cmd->add_option("--timeout", args->timeout, "Time allowed per request")->capture_default_str();
+  cmd->add_option("--log-dir", args->log_dir, "Where leak_check_<ts>.log goes")->capture_default_str();
+  cmd->add_option("--format", args->format, "text or json")->check(format_choice({"text", "json"}))
+      ->capture_default_str();
+  cmd->callback([args, &dispatch, &global] {
+    dispatch.run = [args, &global] { return run_leak_check_cmd(*args, global); };
+  });
+}
+
+}  // namespace ncprof::app

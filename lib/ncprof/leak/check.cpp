@@ -1,0 +1,208 @@
+#include "ncprof/leak/check.hpp"
+
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "ncprof/client/http.hpp"
+#include "ncprof/profile/merge.hpp"
+
+namespace ncprof::leak {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::vector<std::optional<HealthFigures>> read_health(const std::vector<targets::Service>& services,
+                                                      const LeakCheckOptions& opts) {
+  std::vector<std::optional<HealthFigures>> out(services.size());
+  std::vector<client::HttpRequest> reqs;
+  std::vector<std::size_t> idx;
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    if (services[i].health_url.empty()) continue;
+    auto headers = targets::resolve_headers(services[i]);
+    if (!headers) continue;
+    client::HttpRequest r;
+    r.url = services[i].health_url;
+    r.headers = std::move(*headers);
+    r.total_timeout = opts.capture.timeout;
+    r.retries = 0;
+    r.max_bytes = 1 << 20;
+    r.tls = opts.capture.tls;
+    reqs.push_back(std::move(r));
+    idx.push_back(i);
+  }
+  auto res = client::fetch_all(reqs, 64);
+  for (std::size_t k = 0; k < res.size(); ++k) {
+    if (!res[k] || res[k]->status != 200) continue;
+    try {
+      auto j = nlohmann::json::parse(res[k]->body);
+      HealthFigures h;
+      h.heap_alloc_mb = j.value("heap_alloc_mb", 0.0);
+      h.heap_inuse_mb = j.value("heap_inuse_mb", 0.0);
+      h.num_gc = j.value("num_gc", std::int64_t{0});
+      h.num_goroutine = j.value("num_goroutine", std::int64_t{0});
+      out[idx[k]] = h;
+    } catch (const nlohmann::json::exception&) {
+    }
+  }
+  return out;
+}
+
+std::int64_t inuse_total(const profile::Profile& p) {
+  auto si = profile::find_sample_index(p, "inuse_space");
+  return si ? profile::total_value(p, *si) : 0;
+}
+
+}  // namespace
+
+void decide(ServiceLeakReport& report, const LeakCheckOptions& opts) {
+  std::vector<double> t, heap, health_heap, gor;
+  std::size_t failed_after_warmup = 0;
+  bool all_health = true;
+  for (std::size_t i = 0; i < report.samples.size(); ++i) {
+    const auto& s = report.samples[i];
+    if (i < opts.warmup) continue;
+    if (!s.ok) {
+      ++failed_after_warmup;
+      continue;
+    }
+    t.push_back(s.t);
+    heap.push_back(static_cast<double>(s.heap_inuse));
+    gor.push_back(static_cast<double>(s.goroutines));
+    all_health = all_health && s.health.has_value();
+    if (s.health) health_heap.push_back(s.health->heap_alloc_mb * 1024.0 * 1024.0);
+  }
+  // The heap profile's in-use total is an estimate from sampled
+  // allocations (one per 512 KiB on average): it moves in steps. Where the
+  // service has a health endpoint, its heap_alloc read right after the
+  // forced GC is exact, so the verdict uses that; else the profile.
+  const bool use_health = all_health && !health_heap.empty();
+  report.signals = {{"heap", "bytes",
+                     assess_trend(t, use_health ? health_heap : heap, opts.heap_rule)},
+                    {"goroutines", "goroutines", assess_trend(t, gor, opts.goroutine_rule)}};
+  report.heap_source = use_health ? "health heap_alloc after GC" : "heap profile inuse_space after GC";
+  if (failed_after_warmup > 0) {
+    std::string last_error;
+    for (const auto& s : report.samples) {
+      if (!s.ok) last_error = s.error;
+    }
+    report.unreachable = true;
+    report.verdict = Verdict::inconclusive;
+    report.reason = fmt::format("{} of {} samples failed: {}", failed_after_warmup,
+                                report.samples.size() > opts.warmup ? report.samples.size() - opts.warmup : 0,
+                                last_error);
+    for (auto& sig : report.signals) {
+      sig.trend.verdict = Verdict::inconclusive;
+      sig.trend.reason = "the service stopped answering";
+    }
+    return;
+  }
+  bool leak = false, inconclusive = false;
+  for (const auto& sig : report.signals) {
+    leak = leak || sig.trend.verdict == Verdict::leak;
+    inconclusive = inconclusive || sig.trend.verdict == Verdict::inconclusive;
+  }
+  report.verdict = leak ? Verdict::leak : (inconclusive ? Verdict::inconclusive : Verdict::ok);
+  for (const auto& sig : report.signals) {
+    if (sig.trend.verdict == report.verdict) {
+      report.reason = sig.signal + ": " + sig.trend.reason;
+      break;
+    }
+  }
+}
+
+std::vector<ServiceLeakReport> run_leak_check(const std::vector<targets::Service>& services,
+                                              const LeakCheckOptions& opts,
+                                              const std::function<void(const LeakProgress&)>& progress,
+                                              const std::atomic<bool>* stop) {
+  std::vector<ServiceLeakReport> reports(services.size());
+  for (std::size_t i = 0; i < services.size(); ++i) reports[i].service = services[i].name;
+  // First (after warm-up) and latest profiles, for naming what grew.
+  std::vector<std::optional<profile::Profile>> first_heap(services.size()), last_heap(services.size());
+  std::vector<std::optional<profile::Profile>> first_gor(services.size()), last_gor(services.size());
+
+  capture::CaptureOptions heap_opts = opts.capture;
+  heap_opts.type = capture::ProfileType::heap;
+  heap_opts.gc = true;
+  heap_opts.save = false;
+  capture::CaptureOptions gor_opts = opts.capture;
+  gor_opts.type = capture::ProfileType::goroutine;
+  gor_opts.save = false;
+
+  const auto start = Clock::now();
+  for (std::size_t round = 0; round < opts.count; ++round) {
+    const auto due = start + opts.interval * static_cast<long>(round);
+    while (Clock::now() < due) {
+      if (stop && stop->load()) break;
+      if (progress) {
+        progress(LeakProgress{round, opts.count,
+                              std::chrono::duration_cast<std::chrono::milliseconds>(due - Clock::now())});
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (stop && stop->load()) break;
+    const double t = std::chrono::duration<double>(Clock::now() - start).count();
+    // The heap first (it forces a GC), then the health figures right after
+    // it, then the goroutines.
+    auto heaps = capture::capture_all(services, heap_opts, true);
+    auto health = read_health(services, opts);
+    auto gors = capture::capture_all(services, gor_opts, true);
+    for (std::size_t i = 0; i < services.size(); ++i) {
+      LeakSample s;
+      s.t = t;
+      s.health = health[i];
+      if (!heaps[i].ok || !gors[i].ok) {
+        s.error = !heaps[i].ok ? heaps[i].error : gors[i].error;
+      } else {
+        s.ok = true;
+        s.heap_inuse = inuse_total(*heaps[i].profile);
+        s.goroutines = gors[i].total;
+        if (round >= opts.warmup && !first_heap[i]) {
+          first_heap[i] = std::move(heaps[i].profile);
+          first_gor[i] = std::move(gors[i].profile);
+        } else {
+          last_heap[i] = std::move(heaps[i].profile);
+          last_gor[i] = std::move(gors[i].profile);
+        }
+      }
+      reports[i].samples.push_back(std::move(s));
+    }
+  }
+
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    auto& r = reports[i];
+    decide(r, opts);
+    if (r.verdict != Verdict::leak || !first_heap[i] || !last_heap[i]) continue;
+    if (auto d = profile::subtract_base(*last_heap[i], *first_heap[i], false, r.service, r.service)) {
+      profile::TopOptions top;
+      top.sample_index = "inuse_space";
+      top.trim = false;
+      if (auto rep = profile::compute_top(*d, top)) {
+        r.heap_unit = rep->sample_unit;
+        for (const auto& row : rep->rows) {
+          if (row.flat > 0 && r.heap_growth.size() < 5) r.heap_growth.push_back(row);
+        }
+      }
+    }
+    if (first_gor[i] && last_gor[i]) {
+      auto a = goroutines_from_profile(*first_gor[i], r.service);
+      auto b = goroutines_from_profile(*last_gor[i], r.service);
+      if (a && b) {
+        auto growth = goroutine_growth(*a, *b);
+        // Name the stacks that grew for real: a request's own goroutine
+        // coming and going is noise.
+        const std::int64_t top = growth.empty() ? 0 : growth.front().growth();
+        std::erase_if(growth, [top](const GoroutineGrowth& g) {
+          return g.group.frames.empty() || g.growth() < std::max<std::int64_t>(2, top / 10);
+        });
+        if (growth.size() > 5) growth.resize(5);
+        r.goroutine_growth = std::move(growth);
+      }
+    }
+  }
+  return reports;
+}
+
+}  // namespace ncprof::leak

@@ -1,0 +1,80 @@
+#pragma once
+// leak-check: sample in-use heap after GC and goroutine counts of many
+// services at an interval, then decide per service and signal with a trend
+// test and an effect-size floor; name the code that grew.
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ncprof/capture/capture.hpp"
+#include "ncprof/leak/goroutines.hpp"
+#include "ncprof/leak/trend.hpp"
+#include "ncprof/profile/top.hpp"
+#include "ncprof/targets/targets.hpp"
+
+namespace ncprof::leak {
+
+struct LeakCheckOptions {
+  std::chrono::milliseconds interval{10000};
+  std::size_t count = 12;   // samples in all
+  std::size_t warmup = 2;   // first samples left out of the decision
+  TrendRule heap_rule{0.01, 10 * 1024.0, 5.0, 5};  // bytes per second floor
+  TrendRule goroutine_rule{0.01, 0.05, 5.0, 5};    // goroutines per second floor
+  capture::CaptureOptions capture;                 // timeout, TLS, limits
+};
+
+struct HealthFigures {
+  double heap_alloc_mb = 0;
+  double heap_inuse_mb = 0;
+  std::int64_t num_gc = 0;
+  std::int64_t num_goroutine = 0;
+};
+
+struct LeakSample {
+  double t = 0;  // seconds since the start
+  bool ok = false;
+  std::string error;
+  std::int64_t heap_inuse = 0;  // bytes, heap?gc=1 inuse_space total
+  std::int64_t goroutines = 0;
+  std::optional<HealthFigures> health;
+};
+
+struct SignalVerdict {
+  std::string signal;  // "heap", "goroutines"
+  std::string unit;    // "bytes", "goroutines"
+  TrendResult trend;
+};
+
+struct ServiceLeakReport {
+  std::string service;
+  std::vector<LeakSample> samples;
+  std::vector<SignalVerdict> signals;
+  Verdict verdict = Verdict::inconclusive;
+  bool unreachable = false;  // stopped answering: could not be checked
+  std::string reason;
+  std::string heap_source;  // which figure the heap verdict used
+  std::vector<profile::TopRow> heap_growth;  // allocation sites whose in-use memory grew most
+  std::string heap_unit;
+  std::vector<GoroutineGrowth> goroutine_growth;
+};
+
+struct LeakProgress {
+  std::size_t round = 0;
+  std::size_t count = 0;
+  std::chrono::milliseconds next_in{0};
+};
+
+// Runs the check. `stop` (optional) ends sampling early; the verdicts then
+// use the samples taken.
+std::vector<ServiceLeakReport> run_leak_check(const std::vector<targets::Service>& services,
+                                              const LeakCheckOptions& opts,
+                                              const std::function<void(const LeakProgress&)>& progress = {},
+                                              const std::atomic<bool>* stop = nullptr);
+
+// The decision on already collected samples (used by run_leak_check).
+void decide(ServiceLeakReport& report, const LeakCheckOptions& opts);
+
+}  // namespace ncprof::leak

@@ -1,0 +1,116 @@
+#include "ncprof/leak/trend.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace ncprof::leak {
+
+MannKendall mann_kendall(const std::vector<double>& y) {
+  MannKendall mk;
+  const std::size_t n = y.size();
+  if (n < 2) return mk;
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    for (std::size_t j = i + 1; j < n; ++j) {
+      mk.s += (y[j] > y[i]) - (y[j] < y[i]);
+    }
+  }
+  std::map<double, int> ties;
+  for (double v : y) ++ties[v];
+  const double nn = static_cast<double>(n);
+  double var = nn * (nn - 1) * (2 * nn + 5);
+  for (const auto& [v, c] : ties) {
+    if (c > 1) var -= static_cast<double>(c) * (c - 1) * (2.0 * c + 5);
+  }
+  mk.variance = var / 18.0;
+  if (mk.variance > 0) {
+    if (mk.s > 0) {
+      mk.z = (mk.s - 1) / std::sqrt(mk.variance);
+    } else if (mk.s < 0) {
+      mk.z = (mk.s + 1) / std::sqrt(mk.variance);
+    }
+  }
+  return mk;
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double theil_sen_slope(const std::vector<double>& t, const std::vector<double>& y) {
+  std::vector<double> slopes;
+  for (std::size_t i = 0; i + 1 < y.size(); ++i) {
+    for (std::size_t j = i + 1; j < y.size(); ++j) {
+      if (t[j] != t[i]) slopes.push_back((y[j] - y[i]) / (t[j] - t[i]));
+    }
+  }
+  return median(std::move(slopes));
+}
+
+double normal_upper_quantile(double alpha) {
+  // Invert the upper tail with bisection on erfc: accurate and simple.
+  double lo = -10, hi = 10;
+  for (int i = 0; i < 200; ++i) {
+    double mid = (lo + hi) / 2;
+    double tail = 0.5 * std::erfc(mid / std::sqrt(2.0));
+    if (tail > alpha) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return (lo + hi) / 2;
+}
+
+const char* verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::ok:
+      return "OK";
+    case Verdict::leak:
+      return "LEAK";
+    case Verdict::inconclusive:
+      return "INCONCLUSIVE";
+  }
+  return "?";
+}
+
+TrendResult assess_trend(const std::vector<double>& t, const std::vector<double>& y, const TrendRule& rule) {
+  TrendResult r;
+  r.n = y.size();
+  if (y.size() < std::max<std::size_t>(rule.min_samples, 3)) {
+    r.reason = fmt::format("{} samples after warm-up, need {}", y.size(), std::max<std::size_t>(rule.min_samples, 3));
+    return r;
+  }
+  auto mk = mann_kendall(y);
+  r.z = mk.z;
+  r.slope = theil_sen_slope(t, y);
+  const double window = t.back() - t.front();
+  const double level = std::max(std::fabs(median(y)), 1e-9);
+  r.growth_pct = r.slope * window / level * 100.0;
+  const double z_crit = normal_upper_quantile(rule.alpha);
+  const bool trend = mk.z > z_crit;
+  const bool steep = r.slope > rule.min_rate;
+  const bool large = r.growth_pct >= rule.min_growth_pct;
+  if (trend && steep && large) {
+    r.verdict = Verdict::leak;
+    r.reason = fmt::format("upward trend (Mann-Kendall z={:.2f} > {:.2f}), slope {:.4g}/s, {:.1f}% over the window",
+                           mk.z, z_crit, r.slope, r.growth_pct);
+  } else {
+    r.verdict = Verdict::ok;
+    if (!trend) {
+      r.reason = fmt::format("no significant upward trend (z={:.2f} <= {:.2f})", mk.z, z_crit);
+    } else if (!steep) {
+      r.reason = fmt::format("trend, but slope {:.4g}/s is under the floor {:.4g}/s", r.slope, rule.min_rate);
+    } else {
+      r.reason = fmt::format("trend, but growth {:.1f}% is under the floor {:.1f}%", r.growth_pct, rule.min_growth_pct);
+    }
+  }
+  return r;
+}
+
+}  // namespace ncprof::leak
