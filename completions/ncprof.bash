@@ -3,20 +3,20 @@
 _ncprof() {
   local cur prev words cword
   _init_completion 2>/dev/null || { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; }
-  local commands="capture health top diff merge"
+  local commands="capture health top diff merge compare-heap leak-check goroutines"
   local services="crawler source-manager classifier publisher-api publisher-router auth search"
   local target_opts="--all --config --host --insecure --cacert --format"
   local top_opts="--base --diff-base --sample-index --nodecount --cum --focus --ignore --hide --show --granularity --no-trim --format"
   local sub=""
   for w in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
-    case $w in capture|health|top|diff|merge) sub=$w; break ;; esac
+    case $w in capture|health|top|diff|merge|compare-heap|leak-check|goroutines) sub=$w; break ;; esac
   done
   case $prev in
     --type|-t) COMPREPLY=($(compgen -W "heap allocs cpu goroutine block mutex threadcreate trace" -- "$cur")); return ;;
     --format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
     --granularity) COMPREPLY=($(compgen -W "functions lines files addresses" -- "$cur")); return ;;
     --sample-index) COMPREPLY=($(compgen -W "inuse_space inuse_objects alloc_space alloc_objects cpu samples delay contentions" -- "$cur")); return ;;
-    --config|--cacert|--base|--diff-base|-o|--output|--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --config|--cacert|--base|--diff-base|-o|--output|--out|--log-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   case $sub in
     "") COMPREPLY=($(compgen -W "$commands --help --version --max-decompressed" -- "$cur")) ;;
@@ -25,6 +25,9 @@ _ncprof() {
     top) COMPREPLY=($(compgen -f -W "$top_opts" -- "$cur")) ;;
     diff) COMPREPLY=($(compgen -f -W "$top_opts --output -o" -- "$cur")) ;;
     merge) COMPREPLY=($(compgen -f -W "--output -o" -- "$cur")) ;;
+    compare-heap) COMPREPLY=($(compgen -W "$services $target_opts --interval --sample-index --warn --fail --out --timeout" -- "$cur")) ;;
+    leak-check) COMPREPLY=($(compgen -W "$services $target_opts --interval --count --warmup --alpha --min-heap-rate --min-goroutine-rate --min-growth --min-samples --timeout --log-dir" -- "$cur")) ;;
+    goroutines) COMPREPLY=($(compgen -f -W "$services --base --config --host --insecure --cacert --timeout --frames --format" -- "$cur")) ;;
   esac
 }
 complete -F _ncprof ncprof

@@ -1,13 +1,16 @@
 # fish completion for ncprof. Install: copy to ~/.config/fish/completions/
-set -l commands capture health top diff merge
+set -l commands capture health top diff merge compare-heap leak-check goroutines
 set -l services crawler source-manager classifier publisher-api publisher-router auth search
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a capture -d 'Capture profiles from services'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a health -d 'Show /health/memory of services'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a top -d 'Top table, as go tool pprof -top'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a diff -d 'Subtract a base profile'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a merge -d 'Merge profiles into one'
+complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a compare-heap -d 'Heap now and after an interval'
+complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a leak-check -d 'Leak verdict per service'
+complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a goroutines -d 'Goroutines grouped by stack'
 complete -c ncprof -n "not __fish_seen_subcommand_from $commands" -l max-decompressed -r -d 'Refuse profiles inflating past SIZE'
-for cmd in capture health
+for cmd in capture health compare-heap leak-check
   complete -c ncprof -f -n "__fish_seen_subcommand_from $cmd" -a "$services"
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l all -d 'Every configured service'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l config -r -F -d 'Config file'
@@ -41,3 +44,25 @@ for cmd in top diff
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l format -r -a 'text json'
 end
 complete -c ncprof -n "__fish_seen_subcommand_from diff merge" -s o -l output -r -F
+complete -c ncprof -n "__fish_seen_subcommand_from goroutines" -l base -r -F -d 'Earlier dump or target'
+complete -c ncprof -n "__fish_seen_subcommand_from goroutines" -l config -r
+complete -c ncprof -n "__fish_seen_subcommand_from goroutines" -l host -r
+complete -c ncprof -n "__fish_seen_subcommand_from goroutines" -l cacert -r
+complete -c ncprof -n "__fish_seen_subcommand_from goroutines" -l timeout -r
+complete -c ncprof -n "__fish_seen_subcommand_from goroutines" -l frames -r
+complete -c ncprof -n "__fish_seen_subcommand_from goroutines" -l insecure
+complete -c ncprof -n "__fish_seen_subcommand_from goroutines" -l format -r -a 'text json'
+complete -c ncprof -n "__fish_seen_subcommand_from compare-heap leak-check" -l interval -r
+complete -c ncprof -n "__fish_seen_subcommand_from compare-heap leak-check" -l timeout -r
+complete -c ncprof -n "__fish_seen_subcommand_from compare-heap" -l sample-index -r -a 'inuse_space inuse_objects'
+complete -c ncprof -n "__fish_seen_subcommand_from compare-heap" -l warn -r -d 'WARN at this growth, percent'
+complete -c ncprof -n "__fish_seen_subcommand_from compare-heap" -l fail -r -d 'FAIL at this growth, percent'
+complete -c ncprof -n "__fish_seen_subcommand_from compare-heap" -l out -r -F
+complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l count -r
+complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l warmup -r
+complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l alpha -r
+complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l min-heap-rate -r
+complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l min-goroutine-rate -r
+complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l min-growth -r
+complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l min-samples -r
+complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l log-dir -r

@@ -104,10 +104,11 @@ RunResult run(const std::vector<std::string>& argv, const std::map<std::string, 
   return r;
 }
 
-Background::Background(const std::vector<std::string>& argv) {
+Background::Background(const std::vector<std::string>& argv, const std::string& cwd) {
   log_ = temp_dir("ncprof-bg") + "/log";
   pid_ = fork();
   if (pid_ == 0) {
+    if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
     int out = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int in = ::open("/dev/null", O_RDONLY);
     dup2(in, 0);
@@ -136,6 +137,23 @@ void Background::stop() {
 }
 
 Background::~Background() { stop(); }
+
+void Background::signal(int sig) {
+  if (pid_ > 0) kill(pid_, sig);
+}
+
+int Background::wait(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (pid_ > 0 && std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return -1;
+}
 
 std::string Background::log() const { return read_file(log_); }
 

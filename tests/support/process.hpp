@@ -22,12 +22,15 @@ RunResult run(const std::vector<std::string>& argv, const std::map<std::string, 
 
 class Background {
  public:
-  explicit Background(const std::vector<std::string>& argv);
+  explicit Background(const std::vector<std::string>& argv, const std::string& cwd = "");
   ~Background();
   Background(const Background&) = delete;
   Background& operator=(const Background&) = delete;
   Background(Background&& o) noexcept : pid_(o.pid_), log_(std::move(o.log_)) { o.pid_ = -1; }
   void stop();
+  void signal(int sig);
+  // Waits for the exit; the exit code, or -1 on timeout.
+  int wait(std::chrono::milliseconds timeout);
   pid_t pid() const { return pid_; }
   std::string log() const;
 

@@ -5,8 +5,8 @@ namespace ncprof::app {
 void TargetFlags::add_to(CLI::App& cmd, bool positional) {
   if (positional) {
     cmd.add_option("TARGET", targets, "Service names (crawler), NAME PORT, host:port or URLs");
+    cmd.add_flag("--all", all, "Every configured service");
   }
-  cmd.add_flag("--all", all, "Every configured service");
   cmd.add_option("--config", config, "Config file (else NCPROF_CONFIG, ./ncprof.yaml, ~/.config/ncprof/config.yaml)");
   cmd.add_option("--host", host, "Host of the built-in services instead of localhost");
   cmd.add_flag("--insecure", insecure, "Do not verify TLS certificates");

@@ -17,7 +17,8 @@ struct TargetFlags {
   bool insecure = false;
   std::string cacert;
 
-  // positional: whether TARGET... is added here (some commands have their own).
+  // positional: whether TARGET... and --all are added here (some commands
+  // take one source of their own).
   void add_to(CLI::App& cmd, bool positional = true);
   client::TlsOptions tls() const { return {insecure, cacert}; }
   // The configured services and the ones named on the command line.

@@ -96,7 +96,14 @@ TrendResult assess_trend(const std::vector<double>& t, const std::vector<double>
   const bool trend = mk.z > z_crit;
   const bool steep = r.slope > rule.min_rate;
   const bool large = r.growth_pct >= rule.min_growth_pct;
-  if (trend && steep && large) {
+  // A leak keeps growing: the later half of the window must still climb
+  // (a one-time step, a cache filling up, is not a leak).
+  const std::size_t half = y.size() / 2;
+  const std::vector<double> t2(t.begin() + static_cast<std::ptrdiff_t>(half), t.end());
+  const std::vector<double> y2(y.begin() + static_cast<std::ptrdiff_t>(half), y.end());
+  const double late_slope = theil_sen_slope(t2, y2);
+  const bool persists = late_slope > rule.min_rate;
+  if (trend && steep && large && persists) {
     r.verdict = Verdict::leak;
     r.reason = fmt::format("upward trend (Mann-Kendall z={:.2f} > {:.2f}), slope {:.4g}/s, {:.1f}% over the window",
                            mk.z, z_crit, r.slope, r.growth_pct);
@@ -106,8 +113,11 @@ TrendResult assess_trend(const std::vector<double>& t, const std::vector<double>
       r.reason = fmt::format("no significant upward trend (z={:.2f} <= {:.2f})", mk.z, z_crit);
     } else if (!steep) {
       r.reason = fmt::format("trend, but slope {:.4g}/s is under the floor {:.4g}/s", r.slope, rule.min_rate);
-    } else {
+    } else if (!large) {
       r.reason = fmt::format("trend, but growth {:.1f}% is under the floor {:.1f}%", r.growth_pct, rule.min_growth_pct);
+    } else {
+      r.reason = fmt::format("a step, not a steady climb: the later half grows {:.4g}/s, under the floor {:.4g}/s",
+                             late_slope, rule.min_rate);
     }
   }
   return r;

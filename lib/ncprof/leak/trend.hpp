@@ -43,7 +43,8 @@ struct TrendResult {
 };
 
 // Decides on one signal: LEAK needs a significant upward trend AND a slope
-// over the floor AND growth over the floor; too few points is INCONCLUSIVE.
+// over the floor AND growth over the floor AND the later half of the window
+// still climbing over the floor; too few points is INCONCLUSIVE.
 TrendResult assess_trend(const std::vector<double>& t, const std::vector<double>& y, const TrendRule& rule);
 
 }  // namespace ncprof::leak

@@ -1,0 +1,163 @@
+// compare-heap, leak-check and goroutines against leaking and quiet Go
+// fixture services (short intervals).
+#include <algorithm>
+#include <csignal>
+#include <filesystem>
+#include <thread>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "e2e/fleet.hpp"
+
+using namespace ncprof::test;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+GoServiceOptions leaky(const std::string& name) {
+  GoServiceOptions o = named(name);
+  o.leak_heap = 1 << 20;  // 1 MiB/s: clear within seconds
+  o.leak_goroutines = 5;
+  return o;
+}
+
+GoServiceOptions quiet(const std::string& name) {
+  GoServiceOptions o = named(name);
+  o.churn = 1 << 20;  // busy, garbage only: the heap saws with GC
+  return o;
+}
+
+const json& service(const json& doc, const std::string& name) {
+  for (const auto& s : doc["services"]) {
+    if (s["service"] == name) return s;
+  }
+  FAIL("no service " << name);
+  return doc;
+}
+
+}  // namespace
+
+TEST_CASE("leak-check: a leaking service is LEAK with the code named; a busy one is OK", "[leak]") {
+  auto fleet = Fleet::start({leaky("leaky"), quiet("quiet")});
+  auto r = run_ncprof({"leak-check", "--all", "--config", fleet.config, "--interval", "1s", "--count", "9",
+                       "--warmup", "1", "--log-dir", fleet.dir + "/leak_detection", "--format", "json"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  auto doc = json::parse(r.out);
+  const auto& bad = service(doc, "leaky");
+  CHECK(bad["verdict"] == "LEAK");
+  CHECK(bad["samples"].size() == 9);
+  for (const auto& sig : bad["signals"]) CHECK(sig["verdict"] == "LEAK");
+  CHECK(bad["heap_growth"].dump().find("main.retainBuffer") != std::string::npos);
+  CHECK(bad["goroutine_growth"].dump().find("main.stuckSubscriber") != std::string::npos);
+  const auto& ok = service(doc, "quiet");
+  CHECK(ok["verdict"] == "OK");
+  CHECK(ok["heap_growth"].empty());
+  // The log has every sample and the verdicts.
+  std::string log = read_file(doc["log"]);
+  CHECK(fs::path(doc["log"].get<std::string>()).filename().string().rfind("leak_check_", 0) == 0);
+  CHECK(std::count(log.begin(), log.end(), '\n') >= 2 + 18 + 2);
+  CHECK(log.find("# verdict leaky: LEAK") != std::string::npos);
+  CHECK(log.find("# verdict quiet: OK") != std::string::npos);
+}
+
+TEST_CASE("leak-check: a service that stops answering could not be checked (exit 3)", "[leak]") {
+  int dead = free_port();
+  auto fleet = Fleet::start({quiet("quiet")}, "  gone:\n    pprof: 127.0.0.1:" + std::to_string(dead) + "\n");
+  auto r = run_ncprof({"leak-check", "--all", "--config", fleet.config, "--interval", "500ms", "--count", "6",
+                       "--warmup", "1", "--log-dir", fleet.dir, "--format", "json"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 3);
+  auto doc = json::parse(r.out);
+  CHECK(service(doc, "gone")["verdict"] == "INCONCLUSIVE");
+  CHECK(service(doc, "gone")["unreachable"] == true);
+  CHECK(service(doc, "quiet")["verdict"] == "OK");
+  CHECK(r.err.find("gone: could not be checked") != std::string::npos);
+  auto few = run_ncprof({"leak-check", "quiet", "--config", fleet.config, "--interval", "200ms", "--count", "3",
+                         "--warmup", "1", "--log-dir", fleet.dir, "--format", "json"});
+  CHECK(few.exit_code == 0);
+  CHECK(json::parse(few.out)["services"][0]["verdict"] == "INCONCLUSIVE");
+  CHECK(run_ncprof({"leak-check", "quiet", "--config", fleet.config, "--count", "3", "--warmup", "3"}).exit_code == 2);
+}
+
+TEST_CASE("compare-heap: growth over the limit FAILs, a quiet heap is OK, files as users know them", "[leak][compare]") {
+  auto fleet = Fleet::start({leaky("crawler"), quiet("search")});
+  const std::string out = fleet.dir + "/profiles";
+  // As users type it: SERVICE PORT --interval.
+  auto r = run_ncprof({"compare-heap", "crawler", std::to_string(fleet.services[0].pprof_port), "--interval", "3s",
+                       "--config", fleet.config, "--out", out, "--format", "json"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  auto doc = json::parse(r.out);
+  CHECK(doc["verdict"] == "FAIL");
+  CHECK(doc["sample_index"] == "inuse_space");
+  CHECK(doc["growth"].get<std::int64_t>() > 0);
+  CHECK(doc["growth_pct"].get<double>() >= 50);
+  CHECK(doc["growth_per_hour"].get<double>() > 0);
+  CHECK(doc["top"].dump().find("main.retainBuffer") != std::string::npos);
+  std::string base = doc["baseline"]["file"], cur = doc["current"]["file"];
+  CHECK(base.find(out + "/heap_comparison/crawler_baseline_") == 0);
+  CHECK(cur.find(out + "/heap_comparison/crawler_current_") == 0);
+  CHECK(fs::exists(base));
+  CHECK(fs::exists(cur));
+
+  auto text = run_ncprof({"compare-heap", "search", "--interval", "1s", "--config", fleet.config, "--out", out});
+  INFO(text.out << text.err);
+  CHECK(text.exit_code == 0);
+  CHECK(text.out.find("verdict: OK") != std::string::npos);
+  CHECK(text.out.find("go tool pprof -base ") != std::string::npos);
+}
+
+TEST_CASE("compare-heap: Ctrl-C during the wait keeps the baseline and exits 130", "[leak][compare]") {
+  auto fleet = Fleet::start({quiet("crawler")});
+  const std::string out = fleet.dir + "/profiles";
+  Background cmd({ncprof_bin(), "compare-heap", "crawler", "--interval", "60s", "--config", fleet.config, "--out", out});
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (std::chrono::steady_clock::now() < deadline &&
+         (!fs::exists(out + "/heap_comparison") || list_dir(out + "/heap_comparison").empty())) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(!list_dir(out + "/heap_comparison").empty());
+  cmd.signal(SIGINT);
+  CHECK(cmd.wait(std::chrono::seconds(10)) == 130);
+  auto files = list_dir(out + "/heap_comparison");
+  REQUIRE(files.size() == 1);
+  CHECK(files[0].find("crawler_baseline_") != std::string::npos);
+  CHECK(cmd.log().find("baseline is kept") != std::string::npos);
+}
+
+TEST_CASE("goroutines: group a dump, compare with a base, read a live target", "[leak][goroutines]") {
+  const std::string rt = corpus_dir() + "/go-runtime/";
+  auto one = run_ncprof({"goroutines", rt + "goroutine-2.txt", "--format", "json"});
+  REQUIRE(one.exit_code == 0);
+  auto doc = json::parse(one.out);
+  CHECK(doc["format"] == "debug=2");
+  CHECK(doc["groups"][0]["frames"][0] == "main.stuckSubscriber");
+  CHECK(doc["groups"][0]["state"] == "chan receive");
+
+  auto grew = run_ncprof({"goroutines", rt + "goroutine-2.pprof", "--base", rt + "goroutine-1.pprof"});
+  CHECK(grew.exit_code == 0);
+  CHECK(grew.out.find("main.stuckSubscriber") != std::string::npos);
+
+  auto fleet = Fleet::start({leaky("crawler")});
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  auto live = run_ncprof({"goroutines", "crawler", "--config", fleet.config, "--format", "json"});
+  INFO(live.err);
+  REQUIRE(live.exit_code == 0);
+  auto ldoc = json::parse(live.out);
+  CHECK(ldoc["format"] == "debug=2");
+  bool found = false;
+  for (const auto& g : ldoc["groups"]) {
+    if (g["frames"][0] == "main.stuckSubscriber" && g["state"] == "chan receive") found = g["count"].get<int>() >= 3;
+  }
+  CHECK(found);
+
+  std::string bad = fleet.dir + "/bad.txt";
+  write_file(bad, "goroutine profile: total 2\n1 @ 0x1\nrubbish\n");
+  auto broken = run_ncprof({"goroutines", bad});
+  CHECK(broken.exit_code == 2);
+  CHECK(broken.err.find(bad + ":3:") != std::string::npos);
+  CHECK(run_ncprof({"goroutines", "no-such-thing"}).exit_code == 2);
+}
