@@ -1,0 +1,57 @@
+#pragma once
+// The Go benchmark format: configuration lines ("key: value"), result
+// lines ("BenchmarkName-8  N  V unit [V unit ...]", -count repeats), and
+// "Unit <unit> key=value" metadata. Units are tidied as benchstat does
+// (ns -> sec, MB -> B).
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ncprof/util/error.hpp"
+
+namespace ncprof::bench {
+
+struct BenchValue {
+  double value = 0;
+  std::string unit;  // tidied: "sec/op", "B/op", "B/s", ...
+};
+
+struct BenchResult {
+  std::string file;  // the file label (.file)
+  std::vector<std::pair<std::string, std::string>> config;  // file-level keys in effect
+  std::string fullname;  // name without "Benchmark": "Encode/format=json-8"
+  std::string name;      // base name: "Encode"
+  long long iterations = 0;
+  std::vector<BenchValue> values;
+  int line = 0;
+};
+
+struct SyntaxError {
+  std::string file;
+  int line = 0;
+  std::string message;
+  std::string text() const;  // "file:line: message"
+};
+
+struct BenchData {
+  std::vector<BenchResult> results;
+  std::vector<SyntaxError> errors;
+  std::map<std::string, std::map<std::string, std::string>> unit_metadata;  // unit -> key -> value
+  bool exact(const std::string& unit) const;
+};
+
+// Tidies a unit: "ns/op" -> ("sec/op", 1e-9), "MB/s" -> ("B/s", 1e6).
+std::pair<std::string, double> tidy_unit(const std::string& unit);
+
+// True when unit has bytes in its numerator (binary prefixes).
+bool binary_unit(const std::string& unit);
+
+// Parses one file's text into data; `label` is its .file value.
+void parse_bench(std::string_view text, const std::string& label, BenchData& data);
+
+// Reads "path" or "label=path" arguments. A missing file is an error.
+Result<BenchData> read_bench_files(const std::vector<std::string>& args);
+
+}  // namespace ncprof::bench
