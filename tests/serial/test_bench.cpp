@@ -1,0 +1,155 @@
+// ncprof bench and benchstat end to end: a small Go module with benchmarks,
+// one of which NCPROF_BENCH_SLOW makes three times slower.
+#include <filesystem>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "support/fixture.hpp"
+
+using namespace ncprof::test;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string copy_fixture() {
+  std::string dir = temp_dir("ncprof-bench") + "/benchmod";
+  fs::copy(NCPROF_BENCH_FIXTURE, dir, fs::copy_options::recursive);
+  return dir;
+}
+
+std::map<std::string, std::string> go_env(bool slow = false) {
+  std::map<std::string, std::string> env = {{"GOCACHE", NCPROF_GO_CACHE}, {"GOFLAGS", "-buildvcs=false"},
+                                            {"GOPROXY", "off"}};
+  if (slow) env["NCPROF_BENCH_SLOW"] = "1";
+  return env;
+}
+
+const std::vector<std::string> kRun = {"--bench", "Normalize", "--count", "6", "--benchtime", "100ms",
+                                       "--benchmem"};
+
+std::vector<std::string> args(std::vector<std::string> a) {
+  a.insert(a.end(), kRun.begin(), kRun.end());
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("bench: baseline, then compare with and without a slowdown, gated at 10%", "[bench]") {
+  const std::string dir = copy_fixture();
+  auto base = run_ncprof(args({"bench", "--dir", dir, "--baseline", "--format", "json"}), go_env());
+  INFO(base.out << base.err);
+  REQUIRE(base.exit_code == 0);
+  auto bdoc = json::parse(base.out);
+  std::string baseline = bdoc["services"][0]["baseline"];
+  CHECK(fs::path(baseline).filename().string().rfind("baseline-20", 0) == 0);
+  CHECK(read_file(baseline).find("pkg: ncprof.test/benchmod") != std::string::npos);  // raw output, config lines kept
+  CHECK(read_file(baseline).find("BenchmarkNormalize-") != std::string::npos);
+
+  // A second baseline the same day gets a suffix; it never overwrites.
+  auto again = run_ncprof(args({"bench", "--dir", dir, "--baseline", "--format", "json"}), go_env());
+  REQUIRE(again.exit_code == 0);
+  std::string second = json::parse(again.out)["services"][0]["baseline"];
+  CHECK(second != baseline);
+  CHECK(second.find(".txt") == baseline.size() - 4 + 2);  // "-2.txt"
+  CHECK(fs::exists(baseline));
+
+  auto same = run_ncprof(args({"bench", "--dir", dir, "--compare", "--fail-on", "10"}), go_env());
+  INFO(same.out << same.err);
+  CHECK(same.exit_code == 0);
+  CHECK(same.out.find("vs base") != std::string::npos);
+  CHECK(same.out.find("gate: no benchmark got worse") != std::string::npos);
+
+  auto slow = run_ncprof(args({"bench", "--dir", dir, "--compare", "--fail-on", "10", "--format", "json"}),
+                         go_env(true));
+  INFO(slow.out << slow.err);
+  CHECK(slow.exit_code == 1);
+  auto sdoc = json::parse(slow.out);
+  const auto& hits = sdoc["services"][0]["regressions"];
+  // Only Normalize got slower; it also allocates three times as much.
+  REQUIRE(!hits.empty());
+  bool time_hit = false;
+  for (const auto& h : hits) {
+    CHECK(h["benchmark"].get<std::string>().rfind("Normalize-", 0) == 0);
+    CHECK(h["p"].get<double>() <= 0.05);
+    CHECK(h["delta_pct"].get<double>() >= 50);
+    if (h["unit"] == "sec/op") {
+      time_hit = true;
+      CHECK(h["delta_pct"].get<double>() > 100);  // three times the work
+    }
+  }
+  CHECK(time_hit);
+  CHECK(slow.err.empty() == false);
+  // It compared with the newest baseline (the -2 one).
+  CHECK(sdoc["services"][0]["compared_with"] == second);
+
+  // Without --fail-on a comparison never fails.
+  auto ungated = run_ncprof(args({"bench", "--dir", dir, "--compare", baseline}), go_env(true));
+  CHECK(ungated.exit_code == 0);
+  CHECK(ungated.out.find("Normalize-") != std::string::npos);
+}
+
+TEST_CASE("bench: a failing go test is reported with its output and exit 3", "[bench]") {
+  const std::string dir = copy_fixture();
+  write_file(dir + "/broken_test.go", "package benchmod\n\nfunc BenchmarkBroken(b *testing.B) { undefined() }\n");
+  auto r = run_ncprof({"bench", "--dir", dir, "--count", "1", "--benchtime", "1x"}, go_env());
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("go test failed") != std::string::npos);
+  CHECK(r.err.find("undefined") != std::string::npos);  // the compiler's message is shown
+  CHECK(run_ncprof({"bench", "--dir", dir + "/nope"}, go_env()).exit_code == 2);
+  auto no_base = run_ncprof({"bench", "--dir", copy_fixture(), "--compare", "--count", "1"}, go_env());
+  CHECK(no_base.exit_code == 2);
+  CHECK(no_base.err.find("no baseline") != std::string::npos);
+}
+
+TEST_CASE("bench: per-package CPU profiles go to profiles/", "[bench]") {
+  const std::string dir = copy_fixture();
+  const std::string cwd = temp_dir("ncprof-prof");
+  auto r = run({ncprof_bin(), "bench", "--dir", dir, "--bench", "Checksum", "--count", "1", "--benchtime", "50ms",
+                "--profile", "cpu", "--format", "json"},
+               [&] {
+                 auto env = go_env();
+                 env["PWD"] = cwd;
+                 return env;
+               }());
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  auto doc = json::parse(r.out);
+  REQUIRE(doc["services"][0]["profiles"].size() == 1);
+  std::string prof = doc["services"][0]["profiles"][0];
+  CHECK(prof.find("/profiles/bench_benchmod_benchmod_cpu_") != std::string::npos);
+  auto top = run_ncprof({"top", prof});
+  CHECK(top.exit_code == 0);
+  CHECK(top.out.find("Type: cpu") != std::string::npos);
+}
+
+TEST_CASE("benchstat: files in, benchstat's table out; broken input reported", "[benchstat]") {
+  std::string dir = temp_dir("ncprof-bs");
+  std::string old_f = dir + "/old.txt", new_f = dir + "/new.txt";
+  std::string o = "goos: linux\npkg: example\n", n = o;
+  for (int i = 0; i < 6; ++i) {
+    o += "BenchmarkA-8 100 " + std::to_string(1000 + i) + " ns/op\n";
+    n += "BenchmarkA-8 100 " + std::to_string(1500 + i) + " ns/op\n";
+  }
+  n += "BenchmarkA-8 100 oops ns/op\n";
+  write_file(old_f, o);
+  write_file(new_f, n);
+  auto r = run_ncprof({"benchstat", old_f, new_f});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("+49.88% (p=0.002 n=6)") != std::string::npos);  // 1502.5/1002.5
+  CHECK(r.err.find(new_f + ":9: parsing measurement") != std::string::npos);
+  auto j = run_ncprof({"benchstat", "--format", "json", old_f, new_f});
+  auto doc = json::parse(j.out);
+  const auto& cell = doc["tables"][0]["rows"][0]["cells"][1];
+  CHECK(cell["comparison"]["significant"] == true);
+  CHECK(cell["center"].get<double>() == Approx(1502.5e-9));
+  auto csv = run_ncprof({"benchstat", "--format", "csv", old_f, new_f});
+  CHECK(csv.out.find(",sec/op,CI,sec/op,CI,vs base,P\n") != std::string::npos);
+  auto missing = run_ncprof({"benchstat", dir + "/none.txt"});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find(dir + "/none.txt") != std::string::npos);
+  write_file(dir + "/empty.txt", "no benchmarks here\n");
+  CHECK(run_ncprof({"benchstat", dir + "/empty.txt"}).exit_code == 2);
+}
