@@ -3,17 +3,19 @@
 _ncprof() {
   local cur prev words cword
   _init_completion 2>/dev/null || { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; }
-  local commands="capture health top diff merge compare-heap leak-check goroutines"
+  local commands="capture health top diff merge compare-heap leak-check goroutines benchstat bench"
   local services="crawler source-manager classifier publisher-api publisher-router auth search"
   local target_opts="--all --config --host --insecure --cacert --format"
   local top_opts="--base --diff-base --sample-index --nodecount --cum --focus --ignore --hide --show --granularity --no-trim --format"
   local sub=""
   for w in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
-    case $w in capture|health|top|diff|merge|compare-heap|leak-check|goroutines) sub=$w; break ;; esac
+    case $w in capture|health|top|diff|merge|compare-heap|leak-check|goroutines|benchstat|bench) sub=$w; break ;; esac
   done
   case $prev in
     --type|-t) COMPREPLY=($(compgen -W "heap allocs cpu goroutine block mutex threadcreate trace" -- "$cur")); return ;;
-    --format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+    --format) COMPREPLY=($(compgen -W "text json csv" -- "$cur")); return ;;
+    --profile) COMPREPLY=($(compgen -W "cpu mem" -- "$cur")); return ;;
+    --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --granularity) COMPREPLY=($(compgen -W "functions lines files addresses" -- "$cur")); return ;;
     --sample-index) COMPREPLY=($(compgen -W "inuse_space inuse_objects alloc_space alloc_objects cpu samples delay contentions" -- "$cur")); return ;;
     --config|--cacert|--base|--diff-base|-o|--output|--out|--log-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -27,6 +29,8 @@ _ncprof() {
     merge) COMPREPLY=($(compgen -f -W "--output -o" -- "$cur")) ;;
     compare-heap) COMPREPLY=($(compgen -W "$services $target_opts --interval --sample-index --warn --fail --out --timeout" -- "$cur")) ;;
     leak-check) COMPREPLY=($(compgen -W "$services $target_opts --interval --count --warmup --alpha --min-heap-rate --min-goroutine-rate --min-growth --min-samples --timeout --log-dir" -- "$cur")) ;;
+    benchstat) COMPREPLY=($(compgen -f -W "--alpha --confidence --format" -- "$cur")) ;;
+    bench) COMPREPLY=($(compgen -W "$services $target_opts --dir --baseline --compare --bench --benchtime --count --benchmem --fail-on --alpha --profile" -- "$cur")) ;;
     goroutines) COMPREPLY=($(compgen -f -W "$services --base --config --host --insecure --cacert --timeout --frames --format" -- "$cur")) ;;
   esac
 }

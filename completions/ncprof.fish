@@ -1,5 +1,5 @@
 # fish completion for ncprof. Install: copy to ~/.config/fish/completions/
-set -l commands capture health top diff merge compare-heap leak-check goroutines
+set -l commands capture health top diff merge compare-heap leak-check goroutines benchstat bench
 set -l services crawler source-manager classifier publisher-api publisher-router auth search
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a capture -d 'Capture profiles from services'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a health -d 'Show /health/memory of services'
@@ -9,8 +9,10 @@ complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a merge -d
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a compare-heap -d 'Heap now and after an interval'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a leak-check -d 'Leak verdict per service'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a goroutines -d 'Goroutines grouped by stack'
+complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a benchstat -d 'Summarise and compare benchmark results'
+complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a bench -d 'Run Go benchmarks, baselines, CI gate'
 complete -c ncprof -n "not __fish_seen_subcommand_from $commands" -l max-decompressed -r -d 'Refuse profiles inflating past SIZE'
-for cmd in capture health compare-heap leak-check
+for cmd in capture health compare-heap leak-check bench
   complete -c ncprof -f -n "__fish_seen_subcommand_from $cmd" -a "$services"
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l all -d 'Every configured service'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l config -r -F -d 'Config file'
@@ -66,3 +68,15 @@ complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l min-goroutine-
 complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l min-growth -r
 complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l min-samples -r
 complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l log-dir -r
+complete -c ncprof -n "__fish_seen_subcommand_from benchstat bench" -l alpha -r
+complete -c ncprof -n "__fish_seen_subcommand_from benchstat" -l confidence -r
+complete -c ncprof -n "__fish_seen_subcommand_from benchstat" -l format -r -a 'text csv json'
+complete -c ncprof -n "__fish_seen_subcommand_from bench" -l dir -r -F
+complete -c ncprof -n "__fish_seen_subcommand_from bench" -l baseline
+complete -c ncprof -n "__fish_seen_subcommand_from bench" -l compare -F
+complete -c ncprof -n "__fish_seen_subcommand_from bench" -l bench -r
+complete -c ncprof -n "__fish_seen_subcommand_from bench" -l benchtime -r
+complete -c ncprof -n "__fish_seen_subcommand_from bench" -l count -r
+complete -c ncprof -n "__fish_seen_subcommand_from bench" -l benchmem
+complete -c ncprof -n "__fish_seen_subcommand_from bench" -l fail-on -r
+complete -c ncprof -n "__fish_seen_subcommand_from bench" -l profile -r -a 'cpu mem'
