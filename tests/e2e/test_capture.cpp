@@ -120,7 +120,7 @@ TEST_CASE("capture targets: names, NAME PORT, host:port and URLs", "[capture]") 
   CHECK(unknown.err.find("known: crawler, auth") != std::string::npos);
 }
 
-TEST_CASE("capture faults: each target fails alone, clearly, with no file; the others are saved", "[capture][faults]") {
+TEST_CASE("capture faults: each target fails alone, clearly, with no file, the others are saved", "[capture][faults]") {
   auto good_profile = ncprof::profile::encode_profile(ProfileBuilder::heap().sample({"f", "main"}, {1, 2, 3, 4}).build());
   BrokenServer broken(good_profile);
   int refused = free_port();
@@ -180,7 +180,7 @@ TEST_CASE("headers from the config carry secrets from the environment, never pri
   CHECK(missing.err.find("NCPROF_TEST_TOKEN is not set") != std::string::npos);
 }
 
-TEST_CASE("health shows every service's memory; unreachable ones fail the run", "[health]") {
+TEST_CASE("health shows every service's memory, unreachable ones fail the run", "[health]") {
   int dead = free_port();
   auto fleet = Fleet::start({named("crawler"), named("publisher-router", false)},
                             "  auth:\n    pprof: 127.0.0.1:" + std::to_string(dead) +

@@ -39,7 +39,7 @@ const json& service(const json& doc, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("leak-check: a leaking service is LEAK with the code named; a busy one is OK", "[leak]") {
+TEST_CASE("leak-check: a leaking service is LEAK with the code named, a busy one is OK", "[leak]") {
   auto fleet = Fleet::start({leaky("leaky"), quiet("quiet")});
   auto r = run_ncprof({"leak-check", "--all", "--config", fleet.config, "--interval", "1s", "--count", "9",
                        "--warmup", "1", "--log-dir", fleet.dir + "/leak_detection", "--format", "json"});

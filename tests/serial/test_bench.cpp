@@ -124,7 +124,7 @@ TEST_CASE("bench: per-package CPU profiles go to profiles/", "[bench]") {
   CHECK(top.out.find("Type: cpu") != std::string::npos);
 }
 
-TEST_CASE("benchstat: files in, benchstat's table out; broken input reported", "[benchstat]") {
+TEST_CASE("benchstat: files in, benchstat's table out, broken input reported", "[benchstat]") {
   std::string dir = temp_dir("ncprof-bs");
   std::string old_f = dir + "/old.txt", new_f = dir + "/new.txt";
   std::string o = "goos: linux\npkg: example\n", n = o;

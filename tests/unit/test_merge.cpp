@@ -55,7 +55,7 @@ TEST_CASE("merge refuses different sample types", "[profile][merge]") {
   CHECK(m.error().message.find("heap.pb.gz: incompatible") == 0);
 }
 
-TEST_CASE("subtracting a base leaves the growth; equal samples vanish", "[profile][merge]") {
+TEST_CASE("subtracting a base leaves the growth, equal samples vanish", "[profile][merge]") {
   auto base = ProfileBuilder::heap().sample({"a"}, {1, 100, 1, 100}).sample({"b"}, {1, 50, 1, 50}).build();
   auto now = ProfileBuilder::heap().sample({"a"}, {1, 100, 1, 100}).sample({"b"}, {3, 150, 3, 150}).build();
   auto d = profile::subtract_base(now, base, false, "now", "base");

@@ -41,7 +41,7 @@ TEST_CASE("flat goes to the leaf, cum once per sample even under recursion", "[p
   CHECK(flat_sum == r.total);  // nothing trimmed: flats add up to the total
 }
 
-TEST_CASE("rows sort by flat then name; --cum sorts by cum", "[profile][top]") {
+TEST_CASE("rows sort by flat then name, --cum sorts by cum", "[profile][top]") {
   auto p = ProfileBuilder::cpu().sample({"b", "main"}, {1, 10}).sample({"a", "main"}, {1, 10}).build();
   auto r = top(p);
   CHECK(r.rows[0].name == "a");
@@ -142,7 +142,7 @@ TEST_CASE("sample index by name, legacy name and number", "[profile][top]") {
   CHECK(bad.error().message.find("alloc_objects, alloc_space, inuse_objects, inuse_space") != std::string::npos);
 }
 
-TEST_CASE("a diff is measured against the absolute total; diff_base against the base", "[profile][top]") {
+TEST_CASE("a diff is measured against the absolute total, diff_base against the base", "[profile][top]") {
   auto p = ProfileBuilder::cpu().sample({"grew"}, {1, 300}).sample({"shrank"}, {1, -100}).build();
   CHECK(top(p).total == 400);
   p.samples[1].labels.push_back({"pprof::base", "true", 0, ""});

@@ -32,7 +32,7 @@ TEST_CASE("Mann-Kendall S, variance and z computed by hand", "[leak][trend]") {
   CHECK(mann_kendall({3, 3, 3, 3}).z == 0);
 }
 
-TEST_CASE("Theil-Sen ignores an outlier; quantiles of the normal", "[leak][trend]") {
+TEST_CASE("Theil-Sen ignores an outlier, quantiles of the normal", "[leak][trend]") {
   CHECK(theil_sen_slope({0, 1, 2, 3, 4}, {0, 2, 4, 6, 100}) == Approx(2.0));
   CHECK(theil_sen_slope({0, 1, 2}, {5, 5, 5}) == 0);
   CHECK(normal_upper_quantile(0.05) == Approx(1.6449).epsilon(1e-4));
@@ -58,7 +58,7 @@ TEST_CASE("a GC sawtooth without net growth is OK", "[leak][trend]") {
   CHECK(r.verdict == Verdict::ok);
 }
 
-TEST_CASE("steady growth is a LEAK; slow growth under the floor is OK", "[leak][trend]") {
+TEST_CASE("steady growth is a LEAK, slow growth under the floor is OK", "[leak][trend]") {
   auto t = times(13);
   std::vector<double> fast, slow;
   for (std::size_t i = 0; i < 13; ++i) {
