@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -17,6 +18,17 @@ void status_line(const std::string& text) {
   if (!stderr_is_terminal()) return;
   fmt::print(stderr, "\r\033[K{}", text);
   std::fflush(stderr);
+}
+
+namespace {
+std::atomic<bool> g_interrupted{false};
+void on_interrupt(int) { g_interrupted = true; }
+}  // namespace
+
+const std::atomic<bool>& catch_interrupts() {
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  return g_interrupted;
 }
 
 }  // namespace ncprof::app

@@ -1,6 +1,8 @@
 // ncprof capture and health against real Go fixture services.
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
+#include <thread>
 #include <regex>
 
 #include <catch2/catch.hpp>
@@ -230,4 +232,16 @@ TEST_CASE("config errors name the file, line and key", "[config]") {
   write_file(dir + "/env.yaml", "replace: true\nservices:\n  only:\n    pprof: 127.0.0.1:1\n");
   auto env = run_ncprof({"capture", "nosuch"}, {{"NCPROF_CONFIG", dir + "/env.yaml"}});
   CHECK(env.err.find("known: only;") != std::string::npos);
+}
+
+TEST_CASE("health --watch refreshes until interrupted", "[health]") {
+  auto fleet = Fleet::start({named("crawler")});
+  Background watch({ncprof_bin(), "health", "--all", "--config", fleet.config, "--watch", "200ms"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  watch.signal(SIGINT);
+  CHECK(watch.wait(std::chrono::seconds(5)) == 0);
+  auto log = watch.log();
+  std::size_t tables = 0;
+  for (std::size_t p = 0; (p = log.find("GOROUTINES", p)) != std::string::npos; ++p) ++tables;
+  CHECK(tables >= 3);
 }

@@ -1,7 +1,6 @@
 // ncprof compare-heap SERVICE [PORT] --interval D: in-use heap after GC,
 // now and after the interval; growth, where it grew, and a verdict.
 #include <atomic>
-#include <csignal>
 #include <memory>
 #include <thread>
 
@@ -20,9 +19,6 @@
 namespace ncprof::app {
 
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-void on_signal(int) { g_interrupted = true; }
 
 struct CompareArgs {
   TargetFlags targets;
@@ -65,17 +61,16 @@ int run_compare_heap(const CompareArgs& args, const GlobalOptions& global) {
   auto t0 = std::chrono::steady_clock::now();
   fmt::print(stderr, "ncprof: baseline saved: {}\n", baseline.file);
 
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  const auto& interrupted = catch_interrupts();
   auto until = t0 + *interval;
-  while (!g_interrupted && std::chrono::steady_clock::now() < until) {
+  while (!interrupted && std::chrono::steady_clock::now() < until) {
     auto left = std::chrono::duration_cast<std::chrono::seconds>(until - std::chrono::steady_clock::now()).count() + 1;
     status_line(fmt::format("compare-heap {}: next capture in {}", baseline.service,
                             util::format_duration(std::chrono::milliseconds(left * 1000))));
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   status_line("");
-  if (g_interrupted) {
+  if (interrupted) {
     fmt::print(stderr, "ncprof: interrupted; the baseline is kept: {}\n", baseline.file);
     return kExitInterrupted;
   }

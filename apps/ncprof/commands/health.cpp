@@ -1,6 +1,6 @@
 // ncprof health [TARGET...] [--all] [--watch D]: /health/memory of every
 // service side by side.
-#include <csignal>
+#include <atomic>
 #include <memory>
 #include <thread>
 
@@ -11,13 +11,11 @@
 #include "commands/target_flags.hpp"
 #include "ncprof/client/http.hpp"
 #include "ncprof/util/strings.hpp"
+#include "terminal.hpp"
 
 namespace ncprof::app {
 
 namespace {
-
-volatile std::sig_atomic_t g_interrupted = 0;
-void on_interrupt(int) { g_interrupted = 1; }
 
 struct HealthArgs {
   TargetFlags targets;
@@ -135,16 +133,17 @@ int run_health(const HealthArgs& args) {
   auto timeout = util::parse_duration(args.timeout);
   if (!timeout) return report_error(timeout.error());
   std::optional<std::chrono::milliseconds> watch;
+  static const std::atomic<bool> never{false};
+  const std::atomic<bool>* interrupted = &never;
   if (!args.watch.empty()) {
     auto w = util::parse_duration(args.watch);
     if (!w) return report_error(w.error());
     if (w->count() <= 0) return report_error(Error{ErrorKind::usage, "--watch needs a positive interval"});
     watch = *w;
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
+    interrupted = &catch_interrupts();
   }
   int code = kExitOk;
-  for (bool first = true; first || (watch && !g_interrupted); first = false) {
+  for (bool first = true; first || (watch && !*interrupted); first = false) {
     auto rows = read_health(*services, args.targets.tls(), *timeout);
     code = kExitOk;
     for (const auto& r : rows) {
@@ -161,7 +160,7 @@ int run_health(const HealthArgs& args) {
     std::fflush(stdout);
     if (!watch) break;
     auto until = std::chrono::steady_clock::now() + *watch;
-    while (!g_interrupted && std::chrono::steady_clock::now() < until) {
+    while (!*interrupted && std::chrono::steady_clock::now() < until) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }

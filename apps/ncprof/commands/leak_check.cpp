@@ -1,7 +1,6 @@
 // ncprof leak-check [TARGET...] [--all]: a trend over many samples of
 // in-use heap (after GC) and goroutines, per service, with a verdict.
 #include <atomic>
-#include <csignal>
 #include <memory>
 
 #include <fmt/format.h>
@@ -18,9 +17,6 @@
 namespace ncprof::app {
 
 namespace {
-
-std::atomic<bool> g_stop{false};
-void on_signal(int) { g_stop = true; }
 
 struct LeakArgs {
   TargetFlags targets;
@@ -105,15 +101,14 @@ int run_leak_check_cmd(const LeakArgs& args, const GlobalOptions& global) {
   auto services = args.targets.resolve();
   if (!services) return report_error(services.error());
 
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  const auto& interrupted = catch_interrupts();
   std::function<void(const leak::LeakProgress&)> progress;
   if (stderr_is_terminal()) {
     progress = [](const leak::LeakProgress& p) {
       status_line(fmt::format("leak-check: sample {}/{} in {}s", p.round + 1, p.count, (p.next_in.count() + 999) / 1000));
     };
   }
-  auto reports = leak::run_leak_check(*services, opts, progress, &g_stop);
+  auto reports = leak::run_leak_check(*services, opts, progress, &interrupted);
   status_line("");
 
   const std::string log_path =
@@ -189,7 +184,7 @@ int run_leak_check_cmd(const LeakArgs& args, const GlobalOptions& global) {
   for (const auto& r : reports) {
     if (r.unreachable) fmt::print(stderr, "ncprof: error: {}: could not be checked: {}\n", r.service, r.reason);
   }
-  if (g_stop) return kExitInterrupted;
+  if (interrupted) return kExitInterrupted;
   if (any_leak) return kExitFinding;
   return any_unreachable ? kExitTargets : kExitOk;
 }

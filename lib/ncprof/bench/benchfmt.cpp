@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "ncprof/util/files.hpp"
+#include "ncprof/util/strings.hpp"
 
 namespace ncprof::bench {
 
@@ -121,15 +122,9 @@ bool config_key(std::string_view key) {
 void parse_bench(std::string_view text, const std::string& label, BenchData& data) {
   std::vector<std::pair<std::string, std::string>> config;
   int lineno = 0;
-  std::size_t pos = 0;
   auto error = [&](const std::string& msg) { data.errors.push_back({label, lineno, msg}); };
-  while (pos < text.size()) {
-    std::size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
-    std::string_view line = text.substr(pos, nl - pos);
-    pos = nl + 1;
+  for (std::string_view line : util::split_lines(text)) {
     ++lineno;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.rfind("Benchmark", 0) == 0 && (line.size() == 9 || !std::islower(static_cast<unsigned char>(line[9])))) {
       auto f = fields(line);
       BenchResult r;

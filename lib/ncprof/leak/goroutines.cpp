@@ -9,6 +9,7 @@
 
 #include "ncprof/profile/codec.hpp"
 #include "ncprof/util/gzip.hpp"
+#include "ncprof/util/strings.hpp"
 
 namespace ncprof::leak {
 
@@ -19,20 +20,6 @@ std::string GoroutineGroup::key(bool with_state) const {
 }
 
 namespace {
-
-std::vector<std::string_view> split_lines(std::string_view data) {
-  std::vector<std::string_view> lines;
-  std::size_t pos = 0;
-  while (pos < data.size()) {
-    std::size_t nl = data.find('\n', pos);
-    if (nl == std::string_view::npos) nl = data.size();
-    std::string_view line = data.substr(pos, nl - pos);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    lines.push_back(line);
-    pos = nl + 1;
-  }
-  return lines;
-}
 
 bool parse_int(std::string_view s, std::int64_t& out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -247,7 +234,7 @@ Result<GoroutineDump> from_profile(std::string_view data, const std::string& sou
 Result<GoroutineDump> parse_goroutines(std::string_view data, const std::string& source) {
   if (data.empty()) return fail(ErrorKind::bad_input, fmt::format("{}: empty goroutine dump", source));
   if (util::is_gzip(data)) return from_profile(data, source);
-  auto lines = split_lines(data);
+  auto lines = util::split_lines(data);
   if (data.rfind("goroutine profile: total ", 0) == 0) return parse_debug1(lines, source);
   if (data.rfind("goroutine ", 0) == 0) return parse_debug2(lines, source);
   auto as_profile = from_profile(data, source);

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ncprof/util/error.hpp"
 
@@ -20,6 +21,9 @@ std::string human_bytes(std::uint64_t n);
 // Local time as YYYYmmdd_HHMMSS (file names) and YYYY-mm-dd.
 std::string timestamp_for_file(std::chrono::system_clock::time_point t);
 std::string date_for_file(std::chrono::system_clock::time_point t);
+
+// Lines without their "\n" (and a "\r" before it); no empty last line.
+std::vector<std::string_view> split_lines(std::string_view text);
 
 // Replaces ${VAR} and $VAR with the environment's value; a missing
 // variable is an error naming it.
