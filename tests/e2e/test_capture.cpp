@@ -170,13 +170,17 @@ TEST_CASE("headers from the config carry secrets from the environment, never pri
   std::string dir = temp_dir("ncprof-hdr");
   std::string cfg = dir + "/c.yaml";
   write_file(cfg, "replace: true\nservices:\n  api:\n    pprof: " + server.url("good") +
-                      "\n    headers:\n      Authorization: \"Bearer ${NCPROF_TEST_TOKEN}\"\n");
+                      "\n    labels: {team: ingest}\n    headers:\n      Authorization: \"Bearer ${NCPROF_TEST_TOKEN}\"\n");
   auto r = run_ncprof({"capture", "api", "--config", cfg, "--out", dir + "/p"}, {{"NCPROF_TEST_TOKEN", "s3cret-tok"}});
   CHECK(r.exit_code == 0);
   CHECK(server.last_request().find("Authorization: Bearer s3cret-tok") != std::string::npos);
   CHECK(server.last_request().find("User-Agent: ncprof/") != std::string::npos);
   CHECK(r.out.find("s3cret") == std::string::npos);
   CHECK(r.err.find("s3cret") == std::string::npos);
+  auto labelled = run_ncprof({"capture", "api", "--config", cfg, "--out", dir + "/p", "--format", "json"},
+                             {{"NCPROF_TEST_TOKEN", "s3cret-tok"}});
+  CHECK(json::parse(labelled.out)["results"][0]["labels"]["team"] == "ingest");
+  CHECK(labelled.out.find("s3cret") == std::string::npos);
   auto missing = run_ncprof({"capture", "api", "--config", cfg, "--out", dir + "/p"});
   CHECK(missing.exit_code == 3);
   CHECK(missing.err.find("NCPROF_TEST_TOKEN is not set") != std::string::npos);

@@ -89,6 +89,7 @@ int run_capture(const CaptureArgs& args, const GlobalOptions& global) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& r : results) {
       nlohmann::json j = {{"service", r.service}, {"type", r.type}, {"url", r.url}, {"ok", r.ok}};
+      if (!r.labels.empty()) j["labels"] = r.labels;
       if (r.ok) {
         j["file"] = r.file;
         j["bytes"] = r.bytes;

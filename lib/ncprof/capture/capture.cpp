@@ -111,6 +111,7 @@ std::vector<CaptureResult> capture_all(const std::vector<targets::Service>& serv
   for (std::size_t i = 0; i < services.size(); ++i) {
     auto& res = results[i];
     res.service = services[i].name;
+    res.labels = services[i].labels;
     res.type = opts.file_tag.empty() ? type_name(opts.type) : opts.file_tag;
     res.url = profile_url(services[i], opts);
     auto headers = targets::resolve_headers(services[i]);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,7 @@ struct CaptureOptions {
 
 struct CaptureResult {
   std::string service;
+  std::map<std::string, std::string> labels;  // from the config
   std::string type;
   std::string url;
   bool ok = false;
