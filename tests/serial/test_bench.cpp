@@ -108,17 +108,14 @@ TEST_CASE("bench: per-package CPU profiles go to profiles/", "[bench]") {
   const std::string cwd = temp_dir("ncprof-prof");
   auto r = run({ncprof_bin(), "bench", "--dir", dir, "--bench", "Checksum", "--count", "1", "--benchtime", "50ms",
                 "--profile", "cpu", "--format", "json"},
-               [&] {
-                 auto env = go_env();
-                 env["PWD"] = cwd;
-                 return env;
-               }());
+               go_env(), std::chrono::seconds(120), cwd);
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
   auto doc = json::parse(r.out);
   REQUIRE(doc["services"][0]["profiles"].size() == 1);
   std::string prof = doc["services"][0]["profiles"][0];
-  CHECK(prof.find("/profiles/bench_benchmod_benchmod_cpu_") != std::string::npos);
+  CHECK(prof.rfind(cwd + "/profiles/bench_benchmod_benchmod_cpu_", 0) == 0);
+  CHECK(fs::exists(prof));
   auto top = run_ncprof({"top", prof});
   CHECK(top.exit_code == 0);
   CHECK(top.out.find("Type: cpu") != std::string::npos);

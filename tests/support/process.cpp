@@ -63,7 +63,7 @@ std::vector<std::string> list_dir(const std::string& dir) {
 }
 
 RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-              std::chrono::seconds timeout) {
+              std::chrono::seconds timeout, const std::string& cwd) {
   std::string dir = temp_dir("ncprof-run");
   std::string out_path = dir + "/out", err_path = dir + "/err";
   pid_t pid = fork();
@@ -75,6 +75,7 @@ RunResult run(const std::vector<std::string>& argv, const std::map<std::string, 
     dup2(out, 1);
     dup2(err, 2);
     setpgid(0, 0);
+    if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
     for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
     auto args = c_argv(argv);
     execvp(args[0], args.data());

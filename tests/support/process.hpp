@@ -18,7 +18,7 @@ struct RunResult {
 
 // Runs argv[0] (searched in PATH) with a timeout; env entries are added.
 RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
-              std::chrono::seconds timeout = std::chrono::seconds(120));
+              std::chrono::seconds timeout = std::chrono::seconds(120), const std::string& cwd = "");
 
 class Background {
  public:

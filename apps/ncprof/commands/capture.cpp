@@ -75,7 +75,7 @@ int run_capture(const CaptureArgs& args, const GlobalOptions& global) {
   std::function<void(const client::FetchProgress&)> progress;
   if (timed && stderr_is_terminal()) {
     progress = [&](const client::FetchProgress& p) {
-      auto left = std::max<long long>(0, (wait - p.elapsed).count() / 1000);
+      auto left = std::max<long long>(0, ((wait - p.elapsed).count() + 999) / 1000);
       status_line(fmt::format("capturing {} from {} target(s): {}s left, {}/{} done", args.type, p.total, left, p.done,
                               p.total));
     };
