@@ -36,16 +36,15 @@ std::string describe_total(const capture::CaptureResult& r) {
 }
 
 int run_capture(const CaptureArgs& args, const GlobalOptions& global) {
-  capture::CaptureOptions opts;
+  auto base = args.targets.capture_options(args.timeout, global);
+  if (!base) return report_error(base.error());
+  capture::CaptureOptions opts = *base;
   auto type = capture::parse_type(args.type);
   if (!type) return report_error(type.error());
   opts.type = *type;
   auto duration = util::parse_duration(args.duration);
   if (!duration) return report_error(duration.error());
   opts.duration = *duration;
-  auto timeout = util::parse_duration(args.timeout);
-  if (!timeout) return report_error(timeout.error());
-  opts.timeout = *timeout;
   if (!args.delta.empty()) {
     auto delta = util::parse_duration(args.delta);
     if (!delta) return report_error(delta.error());
@@ -59,13 +58,9 @@ int run_capture(const CaptureArgs& args, const GlobalOptions& global) {
   opts.debug = args.debug;
   opts.out_dir = args.out;
   opts.concurrency = args.concurrency;
-  opts.tls = args.targets.tls();
   auto max_bytes = parse_size(args.max_bytes);
   if (!max_bytes) return report_error(max_bytes.error());
   opts.max_bytes = *max_bytes;
-  auto max_decompressed = parse_size(global.max_decompressed);
-  if (!max_decompressed) return report_error(max_decompressed.error());
-  opts.decode.max_decompressed = *max_decompressed;
 
   auto services = args.targets.resolve();
   if (!services) return report_error(services.error());

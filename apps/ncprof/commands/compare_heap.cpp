@@ -40,17 +40,12 @@ int run_compare_heap(const CompareArgs& args, const GlobalOptions& global) {
   if (services->size() != 1) {
     return report_error(Error{ErrorKind::usage, "compare-heap takes one service (SERVICE [PORT], host:port or URL)"});
   }
-  capture::CaptureOptions opts;
+  auto base = args.targets.capture_options(args.timeout, global);
+  if (!base) return report_error(base.error());
+  capture::CaptureOptions opts = *base;
   opts.type = capture::ProfileType::heap;
   opts.gc = true;
   opts.out_dir = args.out + "/heap_comparison";
-  opts.tls = args.targets.tls();
-  auto timeout = util::parse_duration(args.timeout);
-  if (!timeout) return report_error(timeout.error());
-  opts.timeout = *timeout;
-  auto maxd = parse_size(global.max_decompressed);
-  if (!maxd) return report_error(maxd.error());
-  opts.decode.max_decompressed = *maxd;
 
   auto take = [&](const char* tag) {
     opts.file_tag = tag;

@@ -91,13 +91,9 @@ int run_leak_check_cmd(const LeakArgs& args, const GlobalOptions& global) {
   if (!rate) return report_error(rate.error());
   opts.heap_rule = {args.alpha, static_cast<double>(*rate), args.min_growth, args.min_samples};
   opts.goroutine_rule = {args.alpha, args.min_goroutine_rate, args.min_growth, args.min_samples};
-  auto timeout = util::parse_duration(args.timeout);
-  if (!timeout) return report_error(timeout.error());
-  opts.capture.timeout = *timeout;
-  opts.capture.tls = args.targets.tls();
-  auto maxd = parse_size(global.max_decompressed);
-  if (!maxd) return report_error(maxd.error());
-  opts.capture.decode.max_decompressed = *maxd;
+  auto capture = args.targets.capture_options(args.timeout, global);
+  if (!capture) return report_error(capture.error());
+  opts.capture = *capture;
   auto services = args.targets.resolve();
   if (!services) return report_error(services.error());
 

@@ -1,5 +1,8 @@
 #include "commands/target_flags.hpp"
 
+#include "commands/analysis.hpp"
+#include "ncprof/util/strings.hpp"
+
 namespace ncprof::app {
 
 void TargetFlags::add_to(CLI::App& cmd, bool positional) {
@@ -17,6 +20,19 @@ Result<std::vector<targets::Service>> TargetFlags::resolve() const {
   auto reg = targets::load_registry(config, host);
   if (!reg) return tl::unexpected(reg.error());
   return targets::resolve_targets(*reg, targets, all);
+}
+
+Result<capture::CaptureOptions> TargetFlags::capture_options(const std::string& timeout,
+                                                             const GlobalOptions& global) const {
+  capture::CaptureOptions opts;
+  opts.tls = tls();
+  auto t = util::parse_duration(timeout);
+  if (!t) return tl::unexpected(t.error());
+  opts.timeout = *t;
+  auto decode = decode_options(global);
+  if (!decode) return tl::unexpected(decode.error());
+  opts.decode = *decode;
+  return opts;
 }
 
 }  // namespace ncprof::app

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "ncprof/capture/capture.hpp"
 #include "ncprof/client/http.hpp"
 #include "ncprof/targets/targets.hpp"
 
@@ -23,6 +24,9 @@ struct TargetFlags {
   client::TlsOptions tls() const { return {insecure, cacert}; }
   // The configured services and the ones named on the command line.
   Result<std::vector<targets::Service>> resolve() const;
+  // Capture settings every command shares: TLS, the per-request timeout,
+  // the decompressed size limit.
+  Result<capture::CaptureOptions> capture_options(const std::string& timeout, const GlobalOptions& global) const;
 };
 
 }  // namespace ncprof::app
