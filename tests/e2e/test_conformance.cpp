@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e/conformance.hpp"
+#include "ncprof/profile/codec.hpp"
+#include "support/builder.hpp"
 
 using namespace ncprof::test;
 namespace fs = std::filesystem;
@@ -154,4 +156,32 @@ TEST_CASE("top with json format carries the same rows with raw numbers", "[top][
   }
   CHECK(flat_sum == doc["shown"].get<std::int64_t>());
   CHECK(doc["total"].get<std::int64_t>() >= flat_sum);
+}
+
+TEST_CASE("drop_frames and keep_frames prune stacks as go tool pprof does", "[conformance][prune]") {
+  std::string dir = temp_dir("ncprof-prune");
+  auto p = ProfileBuilder::heap()
+               .sample({"runtime.mallocgc", "runtime.newobject", "main.alloc", "main.main"}, {1, 64, 1, 64})
+               .sample({"runtime.mallocgc", "runtime.makeslice", "main.grow", "main.main"}, {2, 128, 2, 128})
+               .sample({"runtime.mallocgc>runtime.growslice", "main.grow", "main.main"}, {1, 32, 1, 32})
+               .sample({"runtime.mallocgc", "runtime.keepme", "main.other(int)", "main.main"}, {4, 256, 4, 256})
+               .sample({"runtime.mallocgc", "runtime.main"}, {1, 16, 1, 16})
+               .build();
+  p.drop_frames = "runtime\\..*";
+  p.keep_frames = "runtime\\.keepme";
+  write_file(dir + "/p.pb.gz", ncprof::profile::encode_profile(p));
+  for (const auto& set : option_sets()) {
+    auto go = go_pprof_top(set.go, {dir + "/p.pb.gz"});
+    auto nc = ncprof_top(set.nc, {dir + "/p.pb.gz"});
+    INFO(fmt_args(set.nc) << "\n" << go.out << "\n" << nc.out);
+    REQUIRE(go.exit_code == 0);
+    CHECK(nc.out == go.out);
+  }
+  // The pruning is real: runtime frames below user code are gone, except
+  // those keep_frames keeps.
+  auto out = ncprof_top({}, {dir + "/p.pb.gz"}).out;
+  CHECK(out.find("runtime.newobject") == std::string::npos);
+  CHECK(out.find("runtime.makeslice") == std::string::npos);
+  CHECK(out.find("runtime.keepme") != std::string::npos);
+  fs::remove_all(dir);
 }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ncprof/profile/merge.hpp"
+#include "ncprof/profile/prune.hpp"
 
 namespace ncprof::app {
 
@@ -62,9 +63,22 @@ Result<profile::Profile> load_merged(const std::vector<std::string>& files, cons
   return profile::merge_profiles(ptrs, files);
 }
 
-int print_top(const profile::Profile& p, const TopFlags& flags, const std::vector<std::string>& sources) {
+int print_top(const profile::Profile& original, const TopFlags& flags, const std::vector<std::string>& sources) {
   auto opts = flags.options();
   if (!opts) return report_error(opts.error());
+  // Frames the profile itself asks to drop (drop_frames), as pprof does.
+  const profile::Profile* view = &original;
+  profile::Profile pruned;
+  if (!original.drop_frames.empty()) {
+    pruned = original;
+    if (auto ok = profile::remove_uninteresting(pruned); !ok) {
+      Error e = ok.error();
+      e.message = fmt::format("{}: {}", fmt::join(sources, ", "), e.message);
+      return report_error(e);
+    }
+    view = &pruned;
+  }
+  const profile::Profile& p = *view;
   auto report = profile::compute_top(p, *opts);
   if (!report) {
     Error e = report.error();
