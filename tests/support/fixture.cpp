@@ -25,9 +25,15 @@ GoService start_go_service(const GoServiceOptions& opts) {
     if (opts.leak_goroutines > 0) argv.insert(argv.end(), {"-leak-goroutines", std::to_string(opts.leak_goroutines)});
     if (opts.burn_cpu > 0) argv.insert(argv.end(), {"-burn-cpu", std::to_string(opts.burn_cpu)});
     if (opts.churn > 0) argv.insert(argv.end(), {"-churn", std::to_string(opts.churn)});
+    if (opts.ballast > 0) argv.insert(argv.end(), {"-ballast", std::to_string(opts.ballast)});
     argv.insert(argv.end(), opts.extra_args.begin(), opts.extra_args.end());
     s.process = std::make_unique<Background>(argv);
-    if (wait_for_port(s.pprof_port) && (s.app_port == 0 || wait_for_port(s.app_port))) return s;
+    if (wait_for_port(s.pprof_port) && (s.app_port == 0 || wait_for_port(s.app_port))) {
+      // Warm up: the first profile request initialises tables (gzip's
+      // CRC) that would otherwise look like growth in the next one.
+      http_get(s.pprof_port, "/debug/pprof/heap?gc=1");
+      return s;
+    }
     s.process->stop();  // a port race: try other ports
   }
   throw std::runtime_error("the Go fixture service did not start (" + goservice_bin() + ")");

@@ -30,6 +30,7 @@ struct GoServiceOptions {
   double leak_goroutines = 0;   // per second
   double burn_cpu = 0;          // cores
   int churn = 0;                // bytes per second of garbage
+  int ballast = 0;              // bytes kept in use from the start
   std::vector<std::string> extra_args;
 };
 
