@@ -24,7 +24,7 @@ declare -A SWITCHES=(
 )
 declare -A NAMED=([heap]="main.retainBuffer" [goroutine]="main.stuckSubscriber" [busy]="")
 
-port=41000
+port=21000  # below the ephemeral port range (32768+), where client sockets could take it
 for case in heap goroutine busy; do
   for ((i = 1; i <= N; i++)); do
     p=$((port++)); a=$((port++))
