@@ -9,7 +9,7 @@
 
 #include "commands/commands.hpp"
 #include "commands/target_flags.hpp"
-#include "ncprof/client/http.hpp"
+#include "ncprof/capture/health.hpp"
 #include "ncprof/util/strings.hpp"
 #include "terminal.hpp"
 
@@ -24,71 +24,28 @@ struct HealthArgs {
   std::string format = "text";
 };
 
-struct HealthRow {
-  std::string service;
-  std::string url;
-  std::string status;  // "ok", "no health endpoint", "unreachable"
-  std::string error;
-  nlohmann::json figures;
-};
+using Status = capture::HealthReading::Status;
+
+const char* status_text(Status s) {
+  switch (s) {
+    case Status::ok:
+      return "ok";
+    case Status::no_endpoint:
+      return "no health endpoint";
+    case Status::unreachable:
+      return "unreachable";
+  }
+  return "unreachable";
+}
 
 const char* const kFields[] = {"heap_alloc_mb", "heap_inuse_mb", "heap_idle_mb", "stack_inuse_mb",
                                "num_gc",        "num_goroutine", "gomaxprocs",   "last_gc_pause_ms"};
 
-std::vector<HealthRow> read_health(const std::vector<targets::Service>& services, const client::TlsOptions& tls,
-                                   std::chrono::milliseconds timeout) {
-  std::vector<HealthRow> rows(services.size());
-  std::vector<client::HttpRequest> requests;
-  std::vector<std::size_t> row_of;
-  for (std::size_t i = 0; i < services.size(); ++i) {
-    rows[i].service = services[i].name;
-    rows[i].url = services[i].health_url;
-    if (services[i].health_url.empty()) {
-      rows[i].status = "no health endpoint";
-      continue;
-    }
-    auto headers = targets::resolve_headers(services[i]);
-    if (!headers) {
-      rows[i].status = "unreachable";
-      rows[i].error = headers.error().message;
-      continue;
-    }
-    client::HttpRequest req;
-    req.url = services[i].health_url;
-    req.headers = std::move(*headers);
-    req.total_timeout = timeout;
-    req.connect_timeout = std::min(timeout, std::chrono::milliseconds(5000));
-    req.max_bytes = 1 << 20;
-    req.retries = 1;
-    req.tls = tls;
-    requests.push_back(std::move(req));
-    row_of.push_back(i);
-  }
-  auto responses = client::fetch_all(requests, 32);
-  for (std::size_t k = 0; k < responses.size(); ++k) {
-    HealthRow& row = rows[row_of[k]];
-    row.status = "unreachable";
-    if (!responses[k]) {
-      row.error = responses[k].error().message;
-      continue;
-    }
-    if (responses[k]->status != 200) {
-      row.error = fmt::format("{}: HTTP {}", row.url, responses[k]->status);
-      continue;
-    }
-    try {
-      auto doc = nlohmann::json::parse(responses[k]->body);
-      if (!doc.is_object() || !doc.contains("heap_alloc_mb")) {
-        row.error = fmt::format("{}: not a /health/memory document (no heap_alloc_mb)", row.url);
-        continue;
-      }
-      for (const char* f : kFields) row.figures[f] = doc.contains(f) ? doc[f] : nlohmann::json();
-      row.status = "ok";
-    } catch (const nlohmann::json::exception&) {
-      row.error = fmt::format("{}: response is not JSON", row.url);
-    }
-  }
-  return rows;
+// The figures shown, null where the document lacks one.
+nlohmann::json shown_figures(const nlohmann::json& doc) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const char* f : kFields) out[f] = doc.contains(f) ? doc[f] : nlohmann::json();
+  return out;
 }
 
 std::string num(const nlohmann::json& v, const char* fmtspec) {
@@ -96,14 +53,14 @@ std::string num(const nlohmann::json& v, const char* fmtspec) {
   return fmt::format(fmt::runtime(fmtspec), v.get<double>());
 }
 
-void print_rows(const std::vector<HealthRow>& rows, const std::string& format) {
+void print_rows(const std::vector<capture::HealthReading>& rows, const std::string& format) {
   if (format == "json") {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& r : rows) {
-      nlohmann::json j = {{"service", r.service}, {"status", r.status}};
+      nlohmann::json j = {{"service", r.service}, {"status", status_text(r.status)}};
       if (!r.url.empty()) j["url"] = r.url;
       if (!r.error.empty()) j["error"] = r.error;
-      if (r.status == "ok") j["memory"] = r.figures;
+      if (r.status == Status::ok) j["memory"] = shown_figures(r.figures);
       list.push_back(std::move(j));
     }
     fmt::print("{}\n", nlohmann::json{{"services", list}}.dump(2));
@@ -114,11 +71,11 @@ void print_rows(const std::vector<HealthRow>& rows, const std::string& format) {
   fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>7} {:>10} {:>10} {:>12}\n", "SERVICE", width, "HEAP ALLOC",
              "HEAP INUSE", "HEAP IDLE", "STACK", "GC", "GOROUTINES", "GOMAXPROCS", "LAST GC PAUSE");
   for (const auto& r : rows) {
-    if (r.status != "ok") {
-      fmt::print("{:<{}}  {}{}\n", r.service, width, r.status, r.error.empty() ? "" : ": " + r.error);
+    if (r.status != Status::ok) {
+      fmt::print("{:<{}}  {}{}\n", r.service, width, status_text(r.status), r.error.empty() ? "" : ": " + r.error);
       continue;
     }
-    const auto& f = r.figures;
+    const auto f = shown_figures(r.figures);
     fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>7} {:>10} {:>10} {:>12}\n", r.service, width,
                num(f["heap_alloc_mb"], "{:.1f} MB"), num(f["heap_inuse_mb"], "{:.1f} MB"),
                num(f["heap_idle_mb"], "{:.1f} MB"), num(f["stack_inuse_mb"], "{:.1f} MB"), num(f["num_gc"], "{:.0f}"),
@@ -144,10 +101,10 @@ int run_health(const HealthArgs& args) {
   }
   int code = kExitOk;
   for (bool first = true; first || (watch && !*interrupted); first = false) {
-    auto rows = read_health(*services, args.targets.tls(), *timeout);
+    auto rows = capture::read_health(*services, args.targets.tls(), *timeout, 1);
     code = kExitOk;
     for (const auto& r : rows) {
-      if (r.status == "unreachable") {
+      if (r.status == Status::unreachable) {
         code = kExitTargets;
         fmt::print(stderr, "ncprof: error: {}: {}\n", r.service, r.error);
       }

@@ -3,9 +3,8 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
-#include "ncprof/client/http.hpp"
+#include "ncprof/capture/health.hpp"
 #include "ncprof/profile/merge.hpp"
 
 namespace ncprof::leak {
@@ -14,38 +13,20 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::vector<std::optional<HealthFigures>> read_health(const std::vector<targets::Service>& services,
-                                                      const LeakCheckOptions& opts) {
+// The figures leak-check records, where the service has a health endpoint.
+std::vector<std::optional<HealthFigures>> health_figures(const std::vector<targets::Service>& services,
+                                                         const LeakCheckOptions& opts) {
   std::vector<std::optional<HealthFigures>> out(services.size());
-  std::vector<client::HttpRequest> reqs;
-  std::vector<std::size_t> idx;
-  for (std::size_t i = 0; i < services.size(); ++i) {
-    if (services[i].health_url.empty()) continue;
-    auto headers = targets::resolve_headers(services[i]);
-    if (!headers) continue;
-    client::HttpRequest r;
-    r.url = services[i].health_url;
-    r.headers = std::move(*headers);
-    r.total_timeout = opts.capture.timeout;
-    r.retries = 0;
-    r.max_bytes = 1 << 20;
-    r.tls = opts.capture.tls;
-    reqs.push_back(std::move(r));
-    idx.push_back(i);
-  }
-  auto res = client::fetch_all(reqs, 64);
-  for (std::size_t k = 0; k < res.size(); ++k) {
-    if (!res[k] || res[k]->status != 200) continue;
-    try {
-      auto j = nlohmann::json::parse(res[k]->body);
-      HealthFigures h;
-      h.heap_alloc_mb = j.value("heap_alloc_mb", 0.0);
-      h.heap_inuse_mb = j.value("heap_inuse_mb", 0.0);
-      h.num_gc = j.value("num_gc", std::int64_t{0});
-      h.num_goroutine = j.value("num_goroutine", std::int64_t{0});
-      out[idx[k]] = h;
-    } catch (const nlohmann::json::exception&) {
-    }
+  auto readings = capture::read_health(services, opts.capture.tls, opts.capture.timeout, 0);
+  for (std::size_t i = 0; i < readings.size(); ++i) {
+    if (readings[i].status != capture::HealthReading::Status::ok) continue;
+    const auto& j = readings[i].figures;
+    HealthFigures h;
+    h.heap_alloc_mb = j.value("heap_alloc_mb", 0.0);
+    h.heap_inuse_mb = j.value("heap_inuse_mb", 0.0);
+    h.num_gc = j.value("num_gc", std::int64_t{0});
+    h.num_goroutine = j.value("num_goroutine", std::int64_t{0});
+    out[i] = h;
   }
   return out;
 }
@@ -147,7 +128,7 @@ std::vector<ServiceLeakReport> run_leak_check(const std::vector<targets::Service
     // The heap first (it forces a GC), then the health figures right after
     // it, then the goroutines.
     auto heaps = capture::capture_all(services, heap_opts, true);
-    auto health = read_health(services, opts);
+    auto health = health_figures(services, opts);
     auto gors = capture::capture_all(services, gor_opts, true);
     for (std::size_t i = 0; i < services.size(); ++i) {
       LeakSample s;
