@@ -10,7 +10,8 @@
 namespace ncprof::util {
 
 namespace {
-std::string human_bytes(std::uint64_t n) {
+// "1 GiB", "512 MiB": the limit as users set it (util::human_bytes rounds).
+std::string limit_text(std::uint64_t n) {
   if (n >= (1ull << 30) && n % (1ull << 30) == 0) return fmt::format("{} GiB", n >> 30);
   if (n >= (1ull << 20) && n % (1ull << 20) == 0) return fmt::format("{} MiB", n >> 20);
   return fmt::format("{} bytes", n);
@@ -39,7 +40,7 @@ Result<std::string> gunzip_zlib(std::string_view data, std::uint64_t max_out, co
         inflateEnd(&zs);
         return fail(ErrorKind::bad_input,
                     fmt::format("{}: decompressed size exceeds the limit of {} (gzip bomb?)", name,
-                                human_bytes(max_out)));
+                                limit_text(max_out)));
       }
       std::uint64_t grow = std::min<std::uint64_t>(out.size() * 2, max_out + 1);
       if (grow <= out.size()) grow = out.size() + 1;
@@ -72,7 +73,7 @@ Result<std::string> gunzip_zlib(std::string_view data, std::uint64_t max_out, co
   inflateEnd(&zs);
   if (produced > max_out) {
     return fail(ErrorKind::bad_input,
-                fmt::format("{}: decompressed size exceeds the limit of {} (gzip bomb?)", name, human_bytes(max_out)));
+                fmt::format("{}: decompressed size exceeds the limit of {} (gzip bomb?)", name, limit_text(max_out)));
   }
   out.resize(produced);
   return out;
