@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "ncprof/util/strings.hpp"
+
 namespace ncprof::app {
 
 int exit_code_for(const Error& e) {
@@ -32,25 +34,7 @@ int report_error(const Error& e) {
 
 void warn(const std::string& message) { fmt::print(stderr, "ncprof: warning: {}\n", message); }
 
-Result<std::uint64_t> parse_size(const std::string& s) {
-  std::uint64_t n = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (ec != std::errc() || ptr == s.data()) return fail(ErrorKind::usage, fmt::format("invalid size '{}'", s));
-  std::string suffix(ptr, s.data() + s.size());
-  std::uint64_t mult = 1;
-  if (suffix.empty() || suffix == "B") {
-    mult = 1;
-  } else if (suffix == "K" || suffix == "KiB" || suffix == "k") {
-    mult = 1ull << 10;
-  } else if (suffix == "M" || suffix == "MiB") {
-    mult = 1ull << 20;
-  } else if (suffix == "G" || suffix == "GiB") {
-    mult = 1ull << 30;
-  } else {
-    return fail(ErrorKind::usage, fmt::format("invalid size '{}' (use a number with K, M or G)", s));
-  }
-  return n * mult;
-}
+Result<std::uint64_t> parse_size(const std::string& s) { return util::parse_size(s); }
 
 CLI::Validator format_choice(std::initializer_list<std::string> formats) {
   std::vector<std::string> allowed(formats);

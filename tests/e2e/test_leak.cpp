@@ -64,6 +64,77 @@ TEST_CASE("leak-check: a leaking service is LEAK with the code named, a busy one
   CHECK(log.find("# verdict quiet: OK") != std::string::npos);
 }
 
+TEST_CASE("leak-check: long-running services (a large heap, many goroutines) still show their leaks", "[leak]") {
+  // What a service that has run for an hour looks like: 300 MB in use and
+  // 3,000 parked goroutines. A leak of 100 KB/s or 1 goroutine/s grows
+  // those by 1% over the check: the floors are rates, not shares.
+  GoServiceOptions heap = named("bigheap");
+  heap.ballast = 300 << 20;
+  heap.leak_heap = 100000;
+  GoServiceOptions gor = named("manyg");
+  gor.parked = 3000;
+  gor.leak_goroutines = 1;
+  GoServiceOptions steady = named("steady");
+  steady.ballast = 300 << 20;
+  steady.parked = 3000;
+  steady.churn = 1 << 20;
+  auto fleet = Fleet::start({heap, gor, steady});
+  auto r = run_ncprof({"leak-check", "--all", "--config", fleet.config, "--interval", "1s", "--count", "12",
+                       "--warmup", "1", "--log-dir", fleet.dir, "--format", "json"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  auto doc = json::parse(r.out);
+  auto signal = [](const json& s, const std::string& name) {
+    for (const auto& sig : s["signals"]) {
+      if (sig["signal"] == name) return sig;
+    }
+    return json();
+  };
+  const auto& h = service(doc, "bigheap");
+  CHECK(h["verdict"] == "LEAK");
+  CHECK(signal(h, "heap")["verdict"] == "LEAK");
+  CHECK(signal(h, "heap")["growth_pct"].get<double>() < 5);
+  CHECK(h["heap_growth"].dump().find("main.retainBuffer") != std::string::npos);
+  CHECK(h["goroutine_growth"].empty());
+  const auto& g = service(doc, "manyg");
+  CHECK(g["verdict"] == "LEAK");
+  CHECK(signal(g, "goroutines")["verdict"] == "LEAK");
+  CHECK(signal(g, "goroutines")["slope_per_hour"].get<double>() > 1800);
+  CHECK(g["goroutine_growth"].dump().find("main.stuckSubscriber") != std::string::npos);
+  CHECK(g["goroutine_growth"].dump().find("main.parkedWorker") == std::string::npos);
+  // A goroutine leak names goroutine stacks, not an unrelated heap sample.
+  CHECK(g["heap_growth"].empty());
+  CHECK(service(doc, "steady")["verdict"] == "OK");
+
+  // The text summary gives every signal's reason, not only the heap's.
+  auto text = run_ncprof({"leak-check", "manyg", "--config", fleet.config, "--interval", "1s", "--count", "8",
+                          "--warmup", "1", "--log-dir", fleet.dir});
+  INFO(text.out);
+  CHECK(text.exit_code == 1);
+  CHECK(text.out.find("manyg: LEAK") != std::string::npos);
+  CHECK(text.out.find("goroutines/h") != std::string::npos);
+  CHECK(text.out.find("no significant upward trend") != std::string::npos);  // the heap's own reason
+}
+
+TEST_CASE("leak-check: bad numbers are refused before any sampling (exit 2)", "[leak]") {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"--count", "-3"},
+                                                                {"--min-samples", "-1"},
+                                                                {"--min-samples", "2"},
+                                                                {"--alpha", "2"},
+                                                                {"--alpha", "0"},
+                                                                {"--count", "5", "--warmup", "2"},
+                                                                {"--min-heap-rate", "10K/day"},
+                                                                {"--min-goroutine-rate", "-1/h"}}) {
+    std::vector<std::string> argv = {"leak-check", "127.0.0.1:1", "--interval", "1s"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r = run_ncprof(argv);
+    INFO(args[0] << " " << args[1] << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("ncprof: error:") == 0);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
+}
+
 TEST_CASE("leak-check: a service that stops answering could not be checked (exit 3)", "[leak]") {
   int dead = free_port();
   auto fleet = Fleet::start({quiet("quiet")}, "  gone:\n    pprof: 127.0.0.1:" + std::to_string(dead) + "\n");
@@ -76,10 +147,11 @@ TEST_CASE("leak-check: a service that stops answering could not be checked (exit
   CHECK(service(doc, "gone")["unreachable"] == true);
   CHECK(service(doc, "quiet")["verdict"] == "OK");
   CHECK(r.err.find("gone: could not be checked") != std::string::npos);
+  // Too few samples for a verdict is refused up front, not found out after sampling.
   auto few = run_ncprof({"leak-check", "quiet", "--config", fleet.config, "--interval", "200ms", "--count", "3",
                          "--warmup", "1", "--log-dir", fleet.dir, "--format", "json"});
-  CHECK(few.exit_code == 0);
-  CHECK(json::parse(few.out)["services"][0]["verdict"] == "INCONCLUSIVE");
+  CHECK(few.exit_code == 2);
+  CHECK(few.err.find("fewer than --min-samples 5") != std::string::npos);
   CHECK(run_ncprof({"leak-check", "quiet", "--config", fleet.config, "--count", "3", "--warmup", "3"}).exit_code == 2);
 }
 

@@ -26,6 +26,7 @@ GoService start_go_service(const GoServiceOptions& opts) {
     if (opts.burn_cpu > 0) argv.insert(argv.end(), {"-burn-cpu", std::to_string(opts.burn_cpu)});
     if (opts.churn > 0) argv.insert(argv.end(), {"-churn", std::to_string(opts.churn)});
     if (opts.ballast > 0) argv.insert(argv.end(), {"-ballast", std::to_string(opts.ballast)});
+    if (opts.parked > 0) argv.insert(argv.end(), {"-park-goroutines", std::to_string(opts.parked)});
     argv.insert(argv.end(), opts.extra_args.begin(), opts.extra_args.end());
     s.process = std::make_unique<Background>(argv);
     if (wait_for_port(s.pprof_port) && (s.app_port == 0 || wait_for_port(s.app_port))) {

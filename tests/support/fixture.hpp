@@ -31,6 +31,7 @@ struct GoServiceOptions {
   double burn_cpu = 0;          // cores
   int churn = 0;                // bytes per second of garbage
   int ballast = 0;              // bytes kept in use from the start
+  int parked = 0;               // goroutines parked from the start
   std::vector<std::string> extra_args;
 };
 

@@ -16,7 +16,8 @@ std::vector<double> times(std::size_t n, double step = 2.0) {
 // Deterministic noise in [-1, 1].
 double noise(std::size_t i) { return std::sin(static_cast<double>(i) * 12.9898) * 0.999; }
 
-TrendRule bytes_rule() { return TrendRule{0.01, 10 * 1024.0, 5.0, 5}; }
+TrendRule bytes_rule() { return TrendRule{0.01, 10 * 1024.0, 0, 5, "bytes"}; }
+TrendRule goroutine_rule() { return TrendRule{0.01, 60.0 / 3600, 0, 5, "goroutines"}; }
 }  // namespace
 
 TEST_CASE("Mann-Kendall S, variance and z computed by hand", "[leak][trend]") {
@@ -93,4 +94,34 @@ TEST_CASE("too few samples are INCONCLUSIVE", "[leak][trend]") {
   auto r = assess_trend(times(4), {1, 2, 3, 4}, bytes_rule());
   CHECK(r.verdict == Verdict::inconclusive);
   CHECK(r.reason.find("need 5") != std::string::npos);
+}
+
+TEST_CASE("a leak on top of a large level is a LEAK: the floor is a rate, not a share", "[leak][trend]") {
+  auto t = times(13);
+  std::vector<double> heap, gor, big_flat;
+  for (std::size_t i = 0; i < 13; ++i) {
+    heap.push_back(300e6 + 100e3 * t[i] + 20e3 * noise(i));  // 100 KB/s on 300 MB: 1% over the window
+    gor.push_back(3000 + std::floor(t[i]));                  // 1 per second on 3,000 parked
+    big_flat.push_back(300e6 + 200e3 * noise(i));
+  }
+  auto h = assess_trend(t, heap, bytes_rule());
+  CHECK(h.growth_pct < 5);
+  CHECK(h.verdict == Verdict::leak);
+  CHECK(h.reason.find("MB/h") != std::string::npos);
+  auto g = assess_trend(t, gor, goroutine_rule());
+  CHECK(g.verdict == Verdict::leak);
+  CHECK(g.slope == Approx(1.0).epsilon(0.1));
+  CHECK(g.first == 3000);
+  CHECK(assess_trend(t, big_flat, bytes_rule()).verdict == Verdict::ok);
+  // The optional relative floor still works when asked for.
+  auto relative = bytes_rule();
+  relative.min_growth_pct = 5;
+  CHECK(assess_trend(t, heap, relative).verdict == Verdict::ok);
+}
+
+TEST_CASE("rates are written per hour in one style", "[leak][trend]") {
+  CHECK(format_rate(100e3, "bytes") == "343.3 MB/h");
+  CHECK(format_rate(1.0, "goroutines") == "3600 goroutines/h");
+  CHECK(format_rate(1.0 / 3600, "goroutines") == "1 goroutines/h");
+  CHECK(format_rate(-1024.0 / 3600, "bytes") == "-1.0 kB/h");
 }

@@ -21,13 +21,13 @@ namespace {
 struct LeakArgs {
   TargetFlags targets;
   std::string interval = "10s";
-  std::size_t count = 12;
-  std::size_t warmup = 2;
+  int count = 12;
+  int warmup = 2;
   double alpha = 0.01;
-  std::string min_heap_rate = "10K";
-  double min_goroutine_rate = 0.05;
-  double min_growth = 5.0;
-  std::size_t min_samples = 5;
+  std::string min_heap_rate = "32M/h";
+  std::string min_goroutine_rate = "60/h";
+  double min_growth = 0;
+  int min_samples = 5;
   std::string timeout = "30s";
   std::string log_dir = "leak_detection";
   std::string format = "text";
@@ -43,8 +43,8 @@ std::string stack_summary(const leak::GoroutineGroup& g) {
   return out;
 }
 
-std::string signal_value(const leak::SignalVerdict& s, double v) {
-  return s.unit == "bytes" ? bytes_label(v) : fmt::format("{:.3g}", v);
+std::string signal_level(const leak::SignalVerdict& s, double v) {
+  return s.unit == "bytes" ? bytes_label(v) : fmt::format("{:.0f}", v);
 }
 
 std::string render_log(const std::vector<leak::ServiceLeakReport>& reports, const leak::LeakCheckOptions& opts) {
@@ -63,9 +63,9 @@ std::string render_log(const std::vector<leak::ServiceLeakReport>& reports, cons
     log += fmt::format("# verdict {}: {} ({}); heap measured as {}\n", r.service, leak::verdict_name(r.verdict),
                        r.reason, r.heap_source);
     for (const auto& s : r.signals) {
-      log += fmt::format("#   {}: {} slope={:.6g}/s growth={:.2f}% z={:.3f} n={} ({})\n", s.signal,
-                         leak::verdict_name(s.trend.verdict), s.trend.slope, s.trend.growth_pct, s.trend.z, s.trend.n,
-                         s.trend.reason);
+      log += fmt::format("#   {}: {} rate={} growth={:.2f}% z={:.3f} n={} ({})\n", s.signal,
+                         leak::verdict_name(s.trend.verdict), leak::format_rate(s.trend.slope, s.unit),
+                         s.trend.growth_pct, s.trend.z, s.trend.n, s.trend.reason);
     }
     for (const auto& row : r.heap_growth) {
       log += fmt::format("#   heap grew in {}: +{}\n", row.name, bytes_label(static_cast<double>(row.flat)));
@@ -83,14 +83,29 @@ int run_leak_check_cmd(const LeakArgs& args, const GlobalOptions& global) {
   if (!interval) return report_error(interval.error());
   if (interval->count() <= 0) return report_error(Error{ErrorKind::usage, "--interval must be positive"});
   opts.interval = *interval;
-  if (args.count < 2) return report_error(Error{ErrorKind::usage, "--count must be at least 2"});
-  if (args.warmup >= args.count) return report_error(Error{ErrorKind::usage, "--warmup must be less than --count"});
-  opts.count = args.count;
-  opts.warmup = args.warmup;
-  auto rate = parse_size(args.min_heap_rate);
-  if (!rate) return report_error(rate.error());
-  opts.heap_rule = {args.alpha, static_cast<double>(*rate), args.min_growth, args.min_samples};
-  opts.goroutine_rule = {args.alpha, args.min_goroutine_rate, args.min_growth, args.min_samples};
+  auto usage = [](std::string m) { return report_error(Error{ErrorKind::usage, std::move(m)}); };
+  if (args.count < 2) return usage(fmt::format("--count must be at least 2 (got {})", args.count));
+  if (args.warmup < 0) return usage(fmt::format("--warmup must be 0 or more (got {})", args.warmup));
+  if (args.min_samples < 3) return usage(fmt::format("--min-samples must be at least 3 (got {})", args.min_samples));
+  if (args.count - args.warmup < args.min_samples) {
+    return usage(fmt::format("--count {} with --warmup {} leaves {} samples for the verdict, fewer than --min-samples {}",
+                             args.count, args.warmup, args.count - args.warmup, args.min_samples));
+  }
+  if (!(args.alpha > 0 && args.alpha < 0.5)) {
+    return usage(fmt::format("--alpha must be between 0 and 0.5, e.g. 0.01 (got {})", args.alpha));
+  }
+  if (!(args.min_growth >= 0 && args.min_growth <= 1e6)) {
+    return usage(fmt::format("--min-growth must be a percentage of 0 or more (got {})", args.min_growth));
+  }
+  opts.count = static_cast<std::size_t>(args.count);
+  opts.warmup = static_cast<std::size_t>(args.warmup);
+  auto heap_rate = util::parse_rate(args.min_heap_rate, true);
+  if (!heap_rate) return report_error(heap_rate.error());
+  auto gor_rate = util::parse_rate(args.min_goroutine_rate, false);
+  if (!gor_rate) return report_error(gor_rate.error());
+  const auto min_samples = static_cast<std::size_t>(args.min_samples);
+  opts.heap_rule = {args.alpha, *heap_rate, args.min_growth, min_samples, "bytes"};
+  opts.goroutine_rule = {args.alpha, *gor_rate, args.min_growth, min_samples, "goroutines"};
   auto capture = args.targets.capture_options(args.timeout, global);
   if (!capture) return report_error(capture.error());
   opts.capture = *capture;
@@ -125,6 +140,8 @@ int run_leak_check_cmd(const LeakArgs& args, const GlobalOptions& global) {
                         {"unit", s.unit},
                         {"verdict", leak::verdict_name(s.trend.verdict)},
                         {"slope_per_second", s.trend.slope},
+                        {"slope_per_hour", s.trend.slope * 3600},
+                        {"later_half_slope_per_second", s.trend.late_slope},
                         {"growth_pct", s.trend.growth_pct},
                         {"z", s.trend.z},
                         {"samples", s.trend.n},
@@ -156,13 +173,18 @@ int run_leak_check_cmd(const LeakArgs& args, const GlobalOptions& global) {
     fmt::print("{}\n", nlohmann::json{{"log", log_path}, {"services", list}}.dump(2));
   } else {
     for (const auto& r : reports) {
-      fmt::print("{}: {}  ({})\n", r.service, leak::verdict_name(r.verdict), r.reason);
+      fmt::print("{}: {}\n", r.service, leak::verdict_name(r.verdict));
+      if (r.unreachable) fmt::print("  {}\n", r.reason);
       if (!r.heap_source.empty()) fmt::print("  heap measured as: {}\n", r.heap_source);
       for (const auto& s : r.signals) {
-        if (s.trend.n == 0) continue;
-        fmt::print("  {:<10} {:<12} slope {}/s, {:+.1f}% over the window, Mann-Kendall z={:.2f}, {} samples\n",
-                   s.signal, leak::verdict_name(s.trend.verdict), signal_value(s, s.trend.slope), s.trend.growth_pct,
-                   s.trend.z, s.trend.n);
+        if (s.trend.n == 0) {
+          fmt::print("  {:<10} {:<12} {}\n", s.signal, leak::verdict_name(s.trend.verdict), s.trend.reason);
+          continue;
+        }
+        fmt::print("  {:<10} {:<12} {} -> {}, {}, {:+.1f}% over the window, z={:.2f}, {} samples\n", s.signal,
+                   leak::verdict_name(s.trend.verdict), signal_level(s, s.trend.first), signal_level(s, s.trend.last),
+                   leak::format_rate(s.trend.slope, s.unit), s.trend.growth_pct, s.trend.z, s.trend.n);
+        fmt::print("  {:<10} {:<12} {}\n", "", "", s.trend.reason);
       }
       if (!r.heap_growth.empty()) {
         fmt::print("  in-use memory grew most in:\n");
@@ -196,11 +218,14 @@ void add_leak_check_command(CLI::App& app, Dispatch& dispatch, const GlobalOptio
   cmd->add_option("--warmup", args->warmup, "First samples left out of the verdict")->capture_default_str();
   cmd->add_option("--alpha", args->alpha, "Significance of the Mann-Kendall trend test (one-sided)")
       ->capture_default_str();
-  cmd->add_option("--min-heap-rate", args->min_heap_rate, "Heap growth floor per second (Theil-Sen slope), e.g. 10K")
+  cmd->add_option("--min-heap-rate", args->min_heap_rate,
+                  "Heap growth floor (Theil-Sen slope): SIZE/h, SIZE/min or SIZE/s, e.g. 32M/h")
       ->capture_default_str();
-  cmd->add_option("--min-goroutine-rate", args->min_goroutine_rate, "Goroutine growth floor per second")
+  cmd->add_option("--min-goroutine-rate", args->min_goroutine_rate,
+                  "Goroutine growth floor: N/h, N/min or N/s, e.g. 60/h")
       ->capture_default_str();
-  cmd->add_option("--min-growth", args->min_growth, "Growth floor over the window, percent of the level")
+  cmd->add_option("--min-growth", args->min_growth,
+                  "Optional floor on growth over the window, percent of the level (0: off)")
       ->capture_default_str();
   cmd->add_option("--min-samples", args->min_samples, "Fewer samples after warm-up: INCONCLUSIVE")
       ->capture_default_str();

@@ -86,12 +86,19 @@ void decide(ServiceLeakReport& report, const LeakCheckOptions& opts) {
     inconclusive = inconclusive || sig.trend.verdict == Verdict::inconclusive;
   }
   report.verdict = leak ? Verdict::leak : (inconclusive ? Verdict::inconclusive : Verdict::ok);
+  // Every signal's own reason: a heap verdict must not hide the goroutines'.
+  report.reason.clear();
   for (const auto& sig : report.signals) {
-    if (sig.trend.verdict == report.verdict) {
-      report.reason = sig.signal + ": " + sig.trend.reason;
-      break;
-    }
+    report.reason += fmt::format("{}{}: {}, {}", report.reason.empty() ? "" : "; ", sig.signal,
+                                 verdict_name(sig.trend.verdict), sig.trend.reason);
   }
+}
+
+const SignalVerdict* ServiceLeakReport::signal(const std::string& name) const {
+  for (const auto& s : signals) {
+    if (s.signal == name) return &s;
+  }
+  return nullptr;
 }
 
 std::vector<ServiceLeakReport> run_leak_check(const std::vector<targets::Service>& services,
@@ -155,8 +162,12 @@ std::vector<ServiceLeakReport> run_leak_check(const std::vector<targets::Service
   for (std::size_t i = 0; i < services.size(); ++i) {
     auto& r = reports[i];
     decide(r, opts);
-    if (r.verdict != Verdict::leak || !first_heap[i] || !last_heap[i]) continue;
-    if (auto d = profile::subtract_base(*last_heap[i], *first_heap[i], false, r.service, r.service)) {
+    // Each signal names its own evidence: a goroutine leak does not list
+    // heap allocation sites, nor a heap leak goroutine stacks.
+    const auto* heap_sig = r.signal("heap");
+    const auto* gor_sig = r.signal("goroutines");
+    if (heap_sig && heap_sig->trend.verdict == Verdict::leak && first_heap[i] && last_heap[i]) {
+      if (auto d = profile::subtract_base(*last_heap[i], *first_heap[i], false, r.service, r.service)) {
       profile::TopOptions top;
       top.sample_index = "inuse_space";
       top.trim = false;
@@ -166,8 +177,9 @@ std::vector<ServiceLeakReport> run_leak_check(const std::vector<targets::Service
           if (row.flat > 0 && r.heap_growth.size() < 5) r.heap_growth.push_back(row);
         }
       }
+      }
     }
-    if (first_gor[i] && last_gor[i]) {
+    if (gor_sig && gor_sig->trend.verdict == Verdict::leak && first_gor[i] && last_gor[i]) {
       auto a = goroutines_from_profile(*first_gor[i], r.service);
       auto b = goroutines_from_profile(*last_gor[i], r.service);
       if (a && b) {

@@ -21,8 +21,9 @@ struct LeakCheckOptions {
   std::chrono::milliseconds interval{10000};
   std::size_t count = 12;   // samples in all
   std::size_t warmup = 2;   // first samples left out of the decision
-  TrendRule heap_rule{0.01, 10 * 1024.0, 5.0, 5};  // bytes per second floor
-  TrendRule goroutine_rule{0.01, 0.05, 5.0, 5};    // goroutines per second floor
+  // Absolute floors: 32 MiB per hour of heap, 60 goroutines per hour.
+  TrendRule heap_rule{0.01, 32.0 * 1024 * 1024 / 3600, 0, 5, "bytes"};
+  TrendRule goroutine_rule{0.01, 60.0 / 3600, 0, 5, "goroutines"};
   capture::CaptureOptions capture;                 // timeout, TLS, limits
 };
 
@@ -59,6 +60,8 @@ struct ServiceLeakReport {
   std::vector<profile::TopRow> heap_growth;  // allocation sites whose in-use memory grew most
   std::string heap_unit;
   std::vector<GoroutineGrowth> goroutine_growth;
+
+  const SignalVerdict* signal(const std::string& name) const;
 };
 
 struct LeakProgress {

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "ncprof/util/strings.hpp"
+
 namespace ncprof::leak {
 
 MannKendall mann_kendall(const std::vector<double>& y) {
@@ -79,13 +81,29 @@ const char* verdict_name(Verdict v) {
   return "?";
 }
 
+std::string format_rate(double per_second, const std::string& unit) {
+  const double per_hour = per_second * 3600.0;
+  if (unit == "bytes") {
+    const double mag = std::fabs(per_hour);
+    const std::string sign = per_hour < 0 ? "-" : "";
+    if (!std::isfinite(mag)) return fmt::format("{} B/h", per_hour);
+    return sign + util::human_bytes(static_cast<std::uint64_t>(std::min(mag, 1.8e19))) + "/h";
+  }
+  const std::string u = unit.empty() ? "" : " " + unit;
+  if (std::fabs(per_hour) >= 100) return fmt::format("{:.0f}{}/h", per_hour, u);
+  return fmt::format("{:.3g}{}/h", per_hour, u);
+}
+
 TrendResult assess_trend(const std::vector<double>& t, const std::vector<double>& y, const TrendRule& rule) {
   TrendResult r;
   r.n = y.size();
-  if (y.size() < std::max<std::size_t>(rule.min_samples, 3)) {
-    r.reason = fmt::format("{} samples after warm-up, need {}", y.size(), std::max<std::size_t>(rule.min_samples, 3));
+  const std::size_t need = std::max<std::size_t>(rule.min_samples, 3);
+  if (y.size() < need) {
+    r.reason = fmt::format("{} samples after warm-up, need {}", y.size(), need);
     return r;
   }
+  r.first = y.front();
+  r.last = y.back();
   auto mk = mann_kendall(y);
   r.z = mk.z;
   r.slope = theil_sen_slope(t, y);
@@ -95,29 +113,30 @@ TrendResult assess_trend(const std::vector<double>& t, const std::vector<double>
   const double z_crit = normal_upper_quantile(rule.alpha);
   const bool trend = mk.z > z_crit;
   const bool steep = r.slope > rule.min_rate;
-  const bool large = r.growth_pct >= rule.min_growth_pct;
+  const bool large = rule.min_growth_pct <= 0 || r.growth_pct >= rule.min_growth_pct;
   // A leak keeps growing: the later half of the window must still climb
   // (a one-time step, a cache filling up, is not a leak).
   const std::size_t half = y.size() / 2;
   const std::vector<double> t2(t.begin() + static_cast<std::ptrdiff_t>(half), t.end());
   const std::vector<double> y2(y.begin() + static_cast<std::ptrdiff_t>(half), y.end());
-  const double late_slope = theil_sen_slope(t2, y2);
-  const bool persists = late_slope > rule.min_rate;
+  r.late_slope = theil_sen_slope(t2, y2);
+  const bool persists = r.late_slope > rule.min_rate;
+  auto rate = [&](double v) { return format_rate(v, rule.unit); };
   if (trend && steep && large && persists) {
     r.verdict = Verdict::leak;
-    r.reason = fmt::format("upward trend (Mann-Kendall z={:.2f} > {:.2f}), slope {:.4g}/s, {:.1f}% over the window",
-                           mk.z, z_crit, r.slope, r.growth_pct);
+    r.reason = fmt::format("growing {} (floor {}), upward trend (Mann-Kendall z={:.2f} > {:.2f}), still climbing in the later half",
+                           rate(r.slope), rate(rule.min_rate), mk.z, z_crit);
   } else {
     r.verdict = Verdict::ok;
     if (!trend) {
-      r.reason = fmt::format("no significant upward trend (z={:.2f} <= {:.2f})", mk.z, z_crit);
+      r.reason = fmt::format("no significant upward trend (Mann-Kendall z={:.2f} <= {:.2f})", mk.z, z_crit);
     } else if (!steep) {
-      r.reason = fmt::format("trend, but slope {:.4g}/s is under the floor {:.4g}/s", r.slope, rule.min_rate);
+      r.reason = fmt::format("trend, but {} is under the floor {}", rate(r.slope), rate(rule.min_rate));
     } else if (!large) {
       r.reason = fmt::format("trend, but growth {:.1f}% is under the floor {:.1f}%", r.growth_pct, rule.min_growth_pct);
     } else {
-      r.reason = fmt::format("a step, not a steady climb: the later half grows {:.4g}/s, under the floor {:.4g}/s",
-                             late_slope, rule.min_rate);
+      r.reason = fmt::format("a step, not a steady climb: the later half grows {}, under the floor {}",
+                             rate(r.late_slope), rate(rule.min_rate));
     }
   }
   return r;

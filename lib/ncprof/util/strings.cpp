@@ -1,5 +1,7 @@
 #include "ncprof/util/strings.hpp"
 
+#include <charconv>
+
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -66,6 +68,70 @@ std::string format_duration(std::chrono::milliseconds d) {
   }
   if (s > 0 || out.empty()) out += fmt::format("{}s", s);
   return out;
+}
+
+Result<std::uint64_t> parse_size(std::string_view text) {
+  auto bad = [&] {
+    return fail(ErrorKind::usage, fmt::format("invalid size '{}' (use a number with K, M or G, e.g. 512M)", text));
+  };
+  std::uint64_t n = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || ptr == text.data()) return bad();
+  std::string suffix(ptr, text.data() + text.size());
+  for (auto& c : suffix) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (suffix.size() > 1 && (suffix.ends_with("IB") || suffix.ends_with("B"))) {
+    suffix.erase(suffix.ends_with("IB") ? suffix.size() - 2 : suffix.size() - 1);
+  }
+  int shift = 0;
+  if (suffix.empty() || suffix == "B") {
+    shift = 0;
+  } else if (suffix == "K") {
+    shift = 10;
+  } else if (suffix == "M") {
+    shift = 20;
+  } else if (suffix == "G") {
+    shift = 30;
+  } else if (suffix == "T") {
+    shift = 40;
+  } else {
+    return bad();
+  }
+  constexpr std::uint64_t kMax = std::uint64_t{1} << 62;
+  if (n > (kMax >> shift)) {
+    return fail(ErrorKind::usage, fmt::format("size '{}' is too large (at most 4E, i.e. 2^62 bytes)", text));
+  }
+  return n << shift;
+}
+
+Result<double> parse_rate(std::string_view text, bool sizes) {
+  auto bad = [&] {
+    return fail(ErrorKind::usage, fmt::format("invalid rate '{}' (use VALUE/s, VALUE/min or VALUE/h, e.g. {})", text,
+                                              sizes ? "32M/h" : "60/h"));
+  };
+  const auto slash = text.find('/');
+  const std::string_view value = text.substr(0, slash);
+  const std::string_view per = slash == std::string_view::npos ? "s" : text.substr(slash + 1);
+  double seconds = 0;
+  if (per == "s" || per == "sec") {
+    seconds = 1;
+  } else if (per == "m" || per == "min") {
+    seconds = 60;
+  } else if (per == "h" || per == "hour") {
+    seconds = 3600;
+  } else {
+    return bad();
+  }
+  double v = 0;
+  if (sizes && !value.empty() && std::isalpha(static_cast<unsigned char>(value.back()))) {
+    auto n = parse_size(value);
+    if (!n) return bad();
+    v = static_cast<double>(*n);
+  } else {
+    auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (ec != std::errc() || ptr != value.data() + value.size() || !std::isfinite(v)) return bad();
+  }
+  if (v < 0) return fail(ErrorKind::usage, fmt::format("rate '{}' must not be negative", text));
+  return v / seconds;
 }
 
 std::string human_bytes(std::uint64_t n) {

@@ -12,6 +12,14 @@ namespace ncprof::util {
 // "30" (seconds), "30s", "1.5s", "500ms", "5m", "1h" -> milliseconds.
 Result<std::chrono::milliseconds> parse_duration(std::string_view text);
 
+// "1G", "512M", "64KB", "1048576" -> bytes (K/M/G/T are powers of 1024;
+// "KB", "KiB" and "k" are accepted too). Refuses values past 2^62.
+Result<std::uint64_t> parse_size(std::string_view text);
+
+// A rate "VALUE[/s|/min|/m|/h]" -> units per second; a bare value is per
+// second. With `sizes`, VALUE may carry a size suffix ("32M/h", "10K/s").
+Result<double> parse_rate(std::string_view text, bool sizes);
+
 // "30s", "5m", "1h30m", "1.5s".
 std::string format_duration(std::chrono::milliseconds d);
 
