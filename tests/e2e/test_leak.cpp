@@ -183,6 +183,78 @@ TEST_CASE("compare-heap: growth over the limit FAILs, a quiet heap is OK, files 
   CHECK(text.out.find("go tool pprof -base ") != std::string::npos);
 }
 
+TEST_CASE("compare-heap: several targets share one wait, a verdict each; two files compare too", "[leak][compare]") {
+  auto fleet = Fleet::start({leaky("crawler"), quiet("search")});
+  const std::string out = fleet.dir + "/profiles";
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = run_ncprof({"compare-heap", "--all", "--interval", "2s", "--config", fleet.config, "--out", out, "--format",
+                       "json"});
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);  // one FAIL is enough
+  CHECK(took < 10);         // one wait for all, not one per service
+  auto doc = json::parse(r.out);
+  REQUIRE(doc["services"].size() == 2);
+  const auto& crawler = service(doc, "crawler");
+  const auto& search = service(doc, "search");
+  CHECK(crawler["verdict"] == "FAIL");
+  CHECK(search["verdict"] == "OK");
+  // Rows carry top's percentage fields.
+  REQUIRE(!crawler["top"].empty());
+  CHECK(crawler["top"][0].contains("flat_pct"));
+  CHECK(crawler["top"][0].contains("cum_pct"));
+
+  // The guide's manual steps: two saved snapshots, as files.
+  std::string base = crawler["baseline"]["file"], cur = crawler["current"]["file"];
+  auto files = run_ncprof({"compare-heap", base, cur, "--format", "json"});
+  INFO(files.err);
+  CHECK(files.exit_code == 1);
+  auto fd = json::parse(files.out);
+  CHECK(fd["verdict"] == "FAIL");
+  CHECK(fd["growth"] == crawler["growth"]);
+  auto named_files = run_ncprof({"compare-heap", "--baseline-file", cur, "--current-file", cur});
+  CHECK(named_files.exit_code == 0);
+  CHECK(named_files.out.find("verdict: OK") != std::string::npos);
+}
+
+TEST_CASE("compare-heap: a slow share of a large heap still FAILs by its rate per hour", "[leak][compare]") {
+  GoServiceOptions big = named("crawler");
+  big.ballast = 200 << 20;
+  big.leak_heap = 1 << 20;  // 1 MiB/s: about 1% of the heap in 2 s, 3.5 GB/hour
+  auto fleet = Fleet::start({big});
+  auto r = run_ncprof({"compare-heap", "crawler", "--interval", "2s", "--config", fleet.config, "--out",
+                       fleet.dir + "/profiles", "--format", "json"});
+  INFO(r.out << r.err);
+  auto doc = json::parse(r.out);
+  CHECK(doc["growth_pct"].get<double>() < 20);
+  CHECK(doc["growth_per_hour"].get<double>() > 512.0 * (1 << 20));
+  CHECK(doc["verdict"] == "FAIL");
+  CHECK(doc["reason"].get<std::string>().find("/hour") != std::string::npos);
+  CHECK(r.exit_code == 1);
+}
+
+TEST_CASE("compare-heap and capture check their options before any request or wait", "[leak][compare]") {
+  const std::string dir = temp_dir("ncprof-opts");
+  const std::string file = dir + "/not-a-dir";
+  write_file(file, "x");
+  // A target nobody serves: if a request were made first, the error would be a connection failure (exit 3).
+  const std::string target = "127.0.0.1:" + std::to_string(free_port());
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"compare-heap", target, "--interval", "1800", "--sample-index", "bogus"},
+           {"compare-heap", target, "--interval", "1800", "--out", file},
+           {"compare-heap", target, "--interval", "1800", "--fail-rate", "1M/h", "--warn-rate", "2M/h"},
+           {"capture", target, "--type", "cpu", "--duration", "60", "--out", file},
+           {"leak-check", target, "--interval", "1s", "--log-dir", file}}) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = run_ncprof(args);
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    INFO(args[0] << " " << args.back() << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(took < 5);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
+}
+
 TEST_CASE("compare-heap: Ctrl-C during the wait keeps the baseline and exits 130", "[leak][compare]") {
   auto fleet = Fleet::start({quiet("crawler")});
   const std::string out = fleet.dir + "/profiles";

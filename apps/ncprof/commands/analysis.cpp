@@ -63,6 +63,25 @@ Result<profile::Profile> load_merged(const std::vector<std::string>& files, cons
   return profile::merge_profiles(ptrs, files);
 }
 
+nlohmann::json top_rows_json(const profile::TopReport& report) {
+  nlohmann::json rows = nlohmann::json::array();
+  std::int64_t sum = 0;
+  auto pct = [&](std::int64_t v) {
+    return report.total == 0 ? 0.0 : static_cast<double>(v) / static_cast<double>(report.total) * 100.0;
+  };
+  for (const auto& r : report.rows) {
+    sum += r.flat;
+    rows.push_back({{"name", r.name},
+                    {"inline", r.inline_label},
+                    {"flat", r.flat},
+                    {"flat_pct", pct(r.flat)},
+                    {"sum_pct", pct(sum)},
+                    {"cum", r.cum},
+                    {"cum_pct", pct(r.cum)}});
+  }
+  return rows;
+}
+
 int print_top(const profile::Profile& original, const TopFlags& flags, const std::vector<std::string>& sources) {
   auto opts = flags.options();
   if (!opts) return report_error(opts.error());
@@ -87,21 +106,7 @@ int print_top(const profile::Profile& original, const TopFlags& flags, const std
   }
   for (const auto& w : report->warnings) warn(w);
   if (flags.format == "json") {
-    nlohmann::json rows = nlohmann::json::array();
-    std::int64_t sum = 0;
-    auto pct = [&](std::int64_t v) {
-      return report->total == 0 ? 0.0 : static_cast<double>(v) / static_cast<double>(report->total) * 100.0;
-    };
-    for (const auto& r : report->rows) {
-      sum += r.flat;
-      rows.push_back({{"name", r.name},
-                      {"inline", r.inline_label},
-                      {"flat", r.flat},
-                      {"flat_pct", pct(r.flat)},
-                      {"sum_pct", pct(sum)},
-                      {"cum", r.cum},
-                      {"cum_pct", pct(r.cum)}});
-    }
+    nlohmann::json rows = top_rows_json(*report);
     nlohmann::json doc = {{"files", sources},
                           {"sample_type", report->sample_type},
                           {"unit", report->sample_unit},

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cli.hpp"
 #include "ncprof/profile/codec.hpp"
 #include "ncprof/profile/top.hpp"
@@ -26,6 +28,9 @@ Result<profile::DecodeOptions> decode_options(const GlobalOptions& global);
 
 // Reads every file and merges them into one profile.
 Result<profile::Profile> load_merged(const std::vector<std::string>& files, const profile::DecodeOptions& opts);
+
+// The rows of a top table as JSON, with top's percentage fields.
+nlohmann::json top_rows_json(const profile::TopReport& report);
 
 // Computes and prints the table (text or JSON) on stdout.
 int print_top(const profile::Profile& p, const TopFlags& flags, const std::vector<std::string>& sources);

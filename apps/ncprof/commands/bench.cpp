@@ -151,7 +151,9 @@ int run_bench(const BenchArgs& args) {
       report.push_back(std::move(entry));
       continue;
     }
-    if (auto ok = util::write_file_atomic(t.dir + "/benchmarks/latest.txt", run->output); !ok) {
+    auto written = util::make_dirs(t.dir + "/benchmarks");
+    if (written) written = util::write_file_atomic(t.dir + "/benchmarks/latest.txt", run->output);
+    if (auto& ok = written; !ok) {
       return report_error(ok.error());
     }
     entry["output_file"] = t.dir + "/benchmarks/latest.txt";

@@ -9,6 +9,7 @@
 #include "commands/target_flags.hpp"
 #include "ncprof/capture/capture.hpp"
 #include "ncprof/profile/measure.hpp"
+#include "ncprof/util/files.hpp"
 #include "ncprof/util/strings.hpp"
 #include "terminal.hpp"
 
@@ -64,6 +65,7 @@ int run_capture(const CaptureArgs& args, const GlobalOptions& global) {
 
   auto services = args.targets.resolve();
   if (!services) return report_error(services.error());
+  if (auto ok = util::prepare_output_dir(args.out, "--out"); !ok) return report_error(ok.error());
 
   const bool timed = opts.type == capture::ProfileType::cpu || opts.type == capture::ProfileType::trace || opts.delta;
   const auto wait = capture::request_timeout(opts) - opts.timeout;

@@ -111,6 +111,7 @@ int run_leak_check_cmd(const LeakArgs& args, const GlobalOptions& global) {
   opts.capture = *capture;
   auto services = args.targets.resolve();
   if (!services) return report_error(services.error());
+  if (auto ok = util::prepare_output_dir(args.log_dir, "--log-dir"); !ok) return report_error(ok.error());
 
   const auto& interrupted = catch_interrupts();
   std::function<void(const leak::LeakProgress&)> progress;

@@ -169,7 +169,9 @@ std::vector<CaptureResult> capture_all(const std::vector<targets::Service>& serv
     std::string base = fmt::format("{}/{}_{}_{}", opts.out_dir, res.service, res.type, stamp);
     std::string path = base + ext;
     for (int n = 2; std::filesystem::exists(path); ++n) path = fmt::format("{}-{}{}", base, n, ext);
-    if (auto ok = util::write_file_atomic(path, r.body); !ok) {
+    auto ok = util::make_dirs(opts.out_dir);
+    if (ok) ok = util::write_file_atomic(path, r.body);
+    if (!ok) {
       res.error = ok.error().message;
       res.error_kind = ok.error().kind;
       continue;

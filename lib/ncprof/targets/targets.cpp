@@ -289,6 +289,15 @@ Result<std::vector<Service>> resolve_targets(const Registry& reg, const std::vec
   return out;
 }
 
+bool looks_like_path(const std::string& arg) {
+  if (arg.find("://") != std::string::npos) return false;  // a URL target
+  if (arg == "-" || arg.find('/') != std::string::npos || arg.rfind(".", 0) == 0) return true;
+  for (const char* ext : {".pb.gz", ".pprof", ".pb", ".gz", ".prof", ".txt", ".trace"}) {
+    if (arg.ends_with(ext)) return true;
+  }
+  return false;
+}
+
 Result<std::vector<std::pair<std::string, std::string>>> resolve_headers(const Service& s) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& [k, v] : s.headers) {

@@ -53,6 +53,12 @@ Result<std::string> pprof_base_from(const std::string& spec);
 // or URLs; `all` adds every configured service.
 Result<std::vector<Service>> resolve_targets(const Registry& reg, const std::vector<std::string>& args, bool all);
 
+// Whether a command-line argument names a file rather than a service:
+// "-", "./crawler", anything with a '/', or a profile's extension
+// (.pb.gz, .pprof, .pb, .gz, .prof, .txt, .trace). A bare word is a service
+// name first, even when a file of that name exists.
+bool looks_like_path(const std::string& arg);
+
 // Header values with environment variables expanded.
 Result<std::vector<std::pair<std::string, std::string>>> resolve_headers(const Service& s);
 

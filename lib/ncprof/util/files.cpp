@@ -1,6 +1,7 @@
 #include "ncprof/util/files.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,25 +17,43 @@ namespace ncprof::util {
 namespace fs = std::filesystem;
 
 Result<std::string> read_file(const std::string& path, std::uint64_t max_bytes) {
+  const bool stdin_path = path == "-";
   std::error_code ec;
-  if (fs::is_directory(path, ec)) {
+  if (!stdin_path && fs::is_directory(path, ec)) {
     return fail(ErrorKind::bad_input, fmt::format("{}: is a directory", path));
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return fail(ErrorKind::bad_input, fmt::format("{}: {}", path, std::strerror(errno)));
+  const std::string name = stdin_path ? "standard input" : path;
+  int fd = stdin_path ? ::dup(STDIN_FILENO) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail(ErrorKind::bad_input, fmt::format("{}: {}", name, std::strerror(errno)));
+  // A regular file's size is known up front; a pipe's is not: read until
+  // the end either way and refuse past the limit.
+  std::string data;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    if (size > max_bytes) {
+      ::close(fd);
+      return fail(ErrorKind::bad_input, fmt::format("{}: file is {} bytes, over the limit of {}", name, size, max_bytes));
+    }
+    data.reserve(size);
   }
-  in.seekg(0, std::ios::end);
-  auto size = static_cast<std::uint64_t>(in.tellg());
-  if (size > max_bytes) {
-    return fail(ErrorKind::bad_input,
-                fmt::format("{}: file is {} bytes, over the limit of {}", path, size, max_bytes));
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      return fail(ErrorKind::io, fmt::format("{}: read failed: {}", name, std::strerror(err)));
+    }
+    if (n == 0) break;
+    if (data.size() + static_cast<std::uint64_t>(n) > max_bytes) {
+      ::close(fd);
+      return fail(ErrorKind::bad_input, fmt::format("{}: more than {} bytes, over the limit", name, max_bytes));
+    }
+    data.append(buf, static_cast<std::size_t>(n));
   }
-  in.seekg(0);
-  std::string data(size, '\0');
-  if (!in.read(data.data(), static_cast<std::streamsize>(size))) {
-    return fail(ErrorKind::io, fmt::format("{}: read failed", path));
-  }
+  ::close(fd);
   return data;
 }
 
@@ -46,10 +65,25 @@ Result<void> make_dirs(const std::string& dir) {
   return {};
 }
 
+Result<void> prepare_output_dir(const std::string& dir, const std::string& what) {
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
+    return fail(ErrorKind::usage, fmt::format("{} {}: exists and is not a directory", what, dir));
+  }
+  fs::create_directories(dir, ec);
+  if (ec) return fail(ErrorKind::usage, fmt::format("{} {}: cannot create directory: {}", what, dir, ec.message()));
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return fail(ErrorKind::usage, fmt::format("{} {}: not writable: {}", what, dir, std::strerror(errno)));
+  }
+  return {};
+}
+
 Result<void> write_file_atomic(const std::string& path, std::string_view data) {
   fs::path target(path);
-  if (target.has_parent_path()) {
-    if (auto made = make_dirs(target.parent_path().string()); !made) return made;
+  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (!fs::is_directory(parent, ec)) {
+    return fail(ErrorKind::io, fmt::format("{}: directory {} does not exist", path, parent.string()));
   }
   std::random_device rd;
   std::string tmp = fmt::format("{}.tmp-{}-{:x}", path, ::getpid(), rd());

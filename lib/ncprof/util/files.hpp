@@ -7,13 +7,20 @@
 
 namespace ncprof::util {
 
-// Reads a whole file; refuses files larger than max_bytes.
+// Reads a whole file, or any readable stream (a pipe, a FIFO, /dev/stdin;
+// "-" is standard input); refuses more than max_bytes.
 Result<std::string> read_file(const std::string& path, std::uint64_t max_bytes = UINT64_MAX);
 
 // Writes data to path whole or not at all: a temporary file in the same
-// directory, fsync, then rename. Creates missing parent directories.
+// directory, fsync, then rename. The directory must exist (a typo in a
+// path is an error, not a new directory).
 Result<void> write_file_atomic(const std::string& path, std::string_view data);
 
 Result<void> make_dirs(const std::string& dir);
+
+// An output directory, made if missing and checked for writing, before a
+// command spends time capturing or waiting. `what` names the option
+// ("--out") in errors.
+Result<void> prepare_output_dir(const std::string& dir, const std::string& what);
 
 }  // namespace ncprof::util
