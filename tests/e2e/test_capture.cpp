@@ -188,7 +188,9 @@ TEST_CASE("headers from the config carry secrets from the environment, never pri
 
 TEST_CASE("health shows every service's memory, unreachable ones fail the run", "[health]") {
   int dead = free_port();
-  auto fleet = Fleet::start({named("crawler"), named("publisher-router", false)},
+  GoServiceOptions router = named("publisher-router", false);
+  router.extra_args = {"-health-on-pprof=false"};
+  auto fleet = Fleet::start({named("crawler"), router},
                             "  auth:\n    pprof: 127.0.0.1:" + std::to_string(dead) +
                                 "\n    health: http://127.0.0.1:" + std::to_string(dead) + "/health/memory\n");
   auto doc = run_json({"health", "--all", "--config", fleet.config, "--format", "json"}, 3);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 
 namespace ncprof::test {
 
@@ -46,6 +47,11 @@ std::string BrokenServer::last_request() {
   return last_request_;
 }
 
+void BrokenServer::set_body(const std::string& name, std::string body, std::string content_type) {
+  std::lock_guard<std::mutex> lock(mu_);
+  bodies_[name] = {std::move(body), std::move(content_type)};
+}
+
 void BrokenServer::serve() {
   while (!stop_) {
     pollfd p{listen_fd_, POLLIN, 0};
@@ -75,7 +81,15 @@ void BrokenServer::handle(int fd) {
   int status = 200;
   std::string type = "application/octet-stream";
   std::string body;
-  if (mode == "notfound") {
+  std::optional<std::pair<std::string, std::string>> custom;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = bodies_.find(mode); it != bodies_.end()) custom = it->second;
+  }
+  if (custom) {
+    body = custom->first;
+    type = custom->second;
+  } else if (mode == "notfound") {
     status = 404;
     type = "text/html";
     body = "<!DOCTYPE html><html><body><h1>404 Not Found</h1></body></html>\n";

@@ -5,6 +5,7 @@
 //   /text/*      200 with plain text        /truncated/* 200, gzip cut in half
 //   /huge/*      200 with a body of 3 MiB   /slow/*      answers after 5 s
 //   /good/*      200 with a valid profile
+//   /NAME/*      200 with the body given to set_body(NAME, ...)
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -22,6 +23,8 @@ class BrokenServer {
   std::string url(const std::string& mode) const;
   int hits(const std::string& mode);
   std::string last_request();
+  // Serves `body` (with `content_type`) under /NAME/.
+  void set_body(const std::string& name, std::string body, std::string content_type = "application/json");
 
  private:
   void serve();
@@ -34,6 +37,7 @@ class BrokenServer {
   std::mutex mu_;
   std::map<std::string, int> hits_;
   std::string last_request_;
+  std::map<std::string, std::pair<std::string, std::string>> bodies_;
   std::vector<std::thread> workers_;
 };
 

@@ -34,53 +34,71 @@ const char* status_text(Status s) {
       return "no health endpoint";
     case Status::unreachable:
       return "unreachable";
+    case Status::invalid:
+      return "not a health document";
   }
   return "unreachable";
 }
 
-const char* const kFields[] = {"heap_alloc_mb", "heap_inuse_mb", "heap_idle_mb", "stack_inuse_mb",
-                               "num_gc",        "num_goroutine", "gomaxprocs",   "last_gc_pause_ms"};
+using Field = capture::HealthField;
 
-// The figures shown, null where the document lacks one.
-nlohmann::json shown_figures(const nlohmann::json& doc) {
+nlohmann::json figures_json(const capture::HealthFigures& f) {
   nlohmann::json out = nlohmann::json::object();
-  for (const char* f : kFields) out[f] = doc.contains(f) ? doc[f] : nlohmann::json();
+  for (std::size_t i = 0; i < capture::kHealthFields; ++i) {
+    const auto field = static_cast<Field>(i);
+    auto v = f.get(field);
+    out[capture::health_field_name(field)] = v ? nlohmann::json(*v) : nlohmann::json();
+  }
   return out;
 }
 
-std::string num(const nlohmann::json& v, const char* fmtspec) {
-  if (!v.is_number()) return "-";
-  return fmt::format(fmt::runtime(fmtspec), v.get<double>());
+std::string num(std::optional<double> v, const char* fmtspec) {
+  if (!v) return "-";
+  return fmt::format(fmt::runtime(fmtspec), *v);
 }
 
-void print_rows(const std::vector<capture::HealthReading>& rows, const std::string& format) {
-  if (format == "json") {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& r : rows) {
-      nlohmann::json j = {{"service", r.service}, {"status", status_text(r.status)}};
-      if (!r.url.empty()) j["url"] = r.url;
-      if (!r.error.empty()) j["error"] = r.error;
-      if (r.status == Status::ok) j["memory"] = shown_figures(r.figures);
-      list.push_back(std::move(j));
+std::string now_text() {
+  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec);
+}
+
+nlohmann::json rows_json(const std::vector<capture::HealthReading>& rows) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& r : rows) {
+    nlohmann::json j = {{"service", r.service}, {"status", status_text(r.status)}};
+    if (!r.url.empty()) j["url"] = r.url;
+    if (r.probed) j["probed"] = true;
+    if (!r.error.empty()) j["error"] = util::printable(r.error);
+    if (r.status == Status::ok) {
+      j["memory"] = figures_json(r.figures);
+      if (!r.figures.timestamp.empty()) j["timestamp"] = util::printable(r.figures.timestamp);
     }
-    fmt::print("{}\n", nlohmann::json{{"services", list}}.dump(2));
-    return;
+    list.push_back(std::move(j));
   }
+  return list;
+}
+
+void print_rows(const std::vector<capture::HealthReading>& rows) {
   std::size_t width = 7;
   for (const auto& r : rows) width = std::max(width, r.service.size());
-  fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>7} {:>10} {:>10} {:>12}\n", "SERVICE", width, "HEAP ALLOC",
+  fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>7} {:>10} {:>10} {:>13}\n", "SERVICE", width, "HEAP ALLOC",
              "HEAP INUSE", "HEAP IDLE", "STACK", "GC", "GOROUTINES", "GOMAXPROCS", "LAST GC PAUSE");
   for (const auto& r : rows) {
     if (r.status != Status::ok) {
-      fmt::print("{:<{}}  {}{}\n", r.service, width, status_text(r.status), r.error.empty() ? "" : ": " + r.error);
+      fmt::print("{:<{}}  {}{}\n", r.service, width, status_text(r.status),
+                 r.error.empty() ? "" : ": " + util::printable(r.error));
       continue;
     }
-    const auto f = shown_figures(r.figures);
-    fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>7} {:>10} {:>10} {:>12}\n", r.service, width,
-               num(f["heap_alloc_mb"], "{:.1f} MB"), num(f["heap_inuse_mb"], "{:.1f} MB"),
-               num(f["heap_idle_mb"], "{:.1f} MB"), num(f["stack_inuse_mb"], "{:.1f} MB"), num(f["num_gc"], "{:.0f}"),
-               num(f["num_goroutine"], "{:.0f}"), num(f["gomaxprocs"], "{:.0f}"),
-               num(f["last_gc_pause_ms"], "{:.3f} ms"));
+    const auto& f = r.figures;
+    fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>7} {:>10} {:>10} {:>13}{}\n", r.service, width,
+               num(f.get(Field::heap_alloc_mb), "{:.1f} MB"), num(f.get(Field::heap_inuse_mb), "{:.1f} MB"),
+               num(f.get(Field::heap_idle_mb), "{:.1f} MB"), num(f.get(Field::stack_inuse_mb), "{:.1f} MB"),
+               num(f.get(Field::num_gc), "{:.0f}"), num(f.get(Field::num_goroutine), "{:.0f}"),
+               num(f.get(Field::gomaxprocs), "{:.0f}"), num(f.get(Field::last_gc_pause_ms), "{:.3f} ms"),
+               r.probed ? "  (from " + r.url + ")" : "");
   }
 }
 
@@ -104,16 +122,21 @@ int run_health(const HealthArgs& args) {
     auto rows = capture::read_health(*services, args.targets.tls(), *timeout, 1);
     code = kExitOk;
     for (const auto& r : rows) {
-      if (r.status == Status::unreachable) {
+      if (r.status == Status::unreachable || r.status == Status::invalid) {
         code = kExitTargets;
-        fmt::print(stderr, "ncprof: error: {}: {}\n", r.service, r.error);
+        fmt::print(stderr, "ncprof: error: {}: {}\n", r.service, util::printable(r.error));
       }
     }
-    if (watch && args.format == "text") {
-      auto now = std::chrono::system_clock::now();
-      fmt::print("{}\n", util::timestamp_for_file(now));
+    const std::string when = now_text();
+    if (args.format == "json") {
+      nlohmann::json doc = {{"services", rows_json(rows)}};
+      if (watch) doc["time"] = when;
+      // One document per refresh, one line each, when watching.
+      fmt::print("{}\n", watch ? doc.dump() : doc.dump(2));
+    } else {
+      if (watch) fmt::print("{}\n", when);
+      print_rows(rows);
     }
-    print_rows(rows, args.format);
     std::fflush(stdout);
     if (!watch) break;
     auto until = std::chrono::steady_clock::now() + *watch;

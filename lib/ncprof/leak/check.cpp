@@ -18,14 +18,16 @@ std::vector<std::optional<HealthFigures>> health_figures(const std::vector<targe
                                                          const LeakCheckOptions& opts) {
   std::vector<std::optional<HealthFigures>> out(services.size());
   auto readings = capture::read_health(services, opts.capture.tls, opts.capture.timeout, 0);
+  using Field = capture::HealthField;
   for (std::size_t i = 0; i < readings.size(); ++i) {
     if (readings[i].status != capture::HealthReading::Status::ok) continue;
-    const auto& j = readings[i].figures;
+    const auto& f = readings[i].figures;
     HealthFigures h;
-    h.heap_alloc_mb = j.value("heap_alloc_mb", 0.0);
-    h.heap_inuse_mb = j.value("heap_inuse_mb", 0.0);
-    h.num_gc = j.value("num_gc", std::int64_t{0});
-    h.num_goroutine = j.value("num_goroutine", std::int64_t{0});
+    h.heap_alloc_mb = f.get(Field::heap_alloc_mb).value_or(0);
+    h.heap_inuse_mb = f.get(Field::heap_inuse_mb).value_or(0);
+    // parse_health bounds every figure, so these conversions are defined.
+    h.num_gc = static_cast<std::int64_t>(f.get(Field::num_gc).value_or(0));
+    h.num_goroutine = static_cast<std::int64_t>(f.get(Field::num_goroutine).value_or(0));
     out[i] = h;
   }
   return out;

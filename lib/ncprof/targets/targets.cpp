@@ -139,6 +139,7 @@ Result<void> apply_service(Service& s, const YAML::Node& body, const std::string
         return config_error(path, v, fmt::format("service '{}': health must be a URL or none", s.name));
       }
       s.health_url = *text == "none" ? "" : *text;
+      s.health_probe = *text != "none";
     } else if (key == "bench") {
       auto text = scalar(path, v, key);
       if (!text) return tl::unexpected(text.error());
@@ -251,9 +252,16 @@ std::string name_for(const std::string& spec) {
 
 Result<std::vector<Service>> resolve_targets(const Registry& reg, const std::vector<std::string>& args, bool all) {
   std::vector<Service> out;
-  std::set<std::string> seen;
+  std::set<std::string> names;
+  // The same target twice is captured once; two targets that would share a
+  // name (two paths on one host:port) get -2, -3, ...
   auto add = [&](Service s) {
-    if (seen.insert(s.name).second) out.push_back(std::move(s));
+    for (const auto& o : out) {
+      if (o.pprof_base == s.pprof_base && o.health_url == s.health_url) return;
+    }
+    const std::string base = s.name;
+    for (int n = 2; !names.insert(s.name).second; ++n) s.name = fmt::format("{}-{}", base, n);
+    out.push_back(std::move(s));
   };
   if (all) {
     for (const auto& s : reg.services) add(s);
@@ -262,25 +270,44 @@ Result<std::vector<Service>> resolve_targets(const Registry& reg, const std::vec
     const std::string& a = args[i];
     if (const Service* s = reg.find(a)) {
       Service copy = *s;
-      // "crawler 6060": a service name followed by its pprof port.
+      // "crawler 6060": a service name followed by its pprof port. The
+      // scheme stays: a configured https:// never becomes http://.
       if (i + 1 < args.size() && valid_port(args[i + 1])) {
-        auto host_start = copy.pprof_base.find("://") + 3;
-        auto host_end = copy.pprof_base.find_first_of(":/", host_start);
+        const auto scheme_end = copy.pprof_base.find("://");
+        const auto host_start = scheme_end + 3;
+        const auto host_end = copy.pprof_base.find_first_of(":/", host_start);
+        std::string scheme = copy.pprof_base.substr(0, scheme_end);
         std::string host = copy.pprof_base.substr(host_start, host_end - host_start);
-        copy.pprof_base = fmt::format("http://{}:{}/debug/pprof", host, args[i + 1]);
+        copy.pprof_base = fmt::format("{}://{}:{}/debug/pprof", scheme, host, args[i + 1]);
         ++i;
       }
       add(std::move(copy));
       continue;
     }
     if (a.find(':') != std::string::npos) {
-      auto base = pprof_base_from(a);
-      if (!base) return tl::unexpected(base.error());
       Service s;
       s.name = name_for(a);
+      // A URL of a health endpoint: that is where health is read; its
+      // origin's /debug/pprof is where profiles are.
+      const std::string health_path = "/health/memory";
+      std::string spec = strip_slash(a);
+      if (spec.find("://") != std::string::npos && spec.ends_with(health_path)) {
+        s.health_url = spec;
+        spec.erase(spec.size() - health_path.size());
+      }
+      auto base = pprof_base_from(spec);
+      if (!base) return tl::unexpected(base.error());
       s.pprof_base = *base;
       add(std::move(s));
       continue;
+    }
+    if (valid_port(a) && i > 0) {
+      return fail(ErrorKind::usage, fmt::format("'{}' follows '{}', which is not a service name: give NAME PORT or "
+                                                "host:port",
+                                                a, args[i - 1]));
+    }
+    if (!a.empty() && std::all_of(a.begin(), a.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return fail(ErrorKind::usage, fmt::format("'{}' is not a valid port (1-65535) nor a service name", a));
     }
     return fail(ErrorKind::usage, fmt::format("unknown service '{}' (known: {}; or give host:port or a URL)", a,
                                               reg.names()));

@@ -14,7 +14,10 @@ namespace ncprof::targets {
 struct Service {
   std::string name;
   std::string pprof_base;  // http://host:port/debug/pprof (no trailing slash)
-  std::string health_url;  // empty: no health endpoint
+  std::string health_url;  // empty: none configured
+  // No health URL is known: try the pprof address's /health/memory (the
+  // guide curls it there too). Off when the config says `health: none`.
+  bool health_probe = true;
   std::string bench_dir;   // empty: none configured
   std::map<std::string, std::string> labels;
   // Header values as written (may name environment variables); resolved

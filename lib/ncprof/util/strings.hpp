@@ -30,6 +30,10 @@ std::string human_bytes(std::uint64_t n);
 std::string timestamp_for_file(std::chrono::system_clock::time_point t);
 std::string date_for_file(std::chrono::system_clock::time_point t);
 
+// Text from a server or a file, safe for a terminal: control characters
+// (escape sequences, carriage returns, newlines) written as \xNN.
+std::string printable(std::string_view text);
+
 // Lines without their "\n" (and a "\r" before it); no empty last line.
 std::vector<std::string_view> split_lines(std::string_view text);
 
