@@ -306,3 +306,47 @@ TEST_CASE("goroutines: group a dump, compare with a base, read a live target", "
   CHECK(broken.err.find(bad + ":3:") != std::string::npos);
   CHECK(run_ncprof({"goroutines", "no-such-thing"}).exit_code == 2);
 }
+
+TEST_CASE("goroutines: mixed forms compare by the frames both show; a service beats a directory of its name",
+          "[leak][goroutines]") {
+  auto fleet = Fleet::start({leaky("crawler")});
+  const auto& svc = fleet.services[0];
+  auto before = http_get(svc.pprof_port, "/debug/pprof/goroutine?debug=1");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  auto after_pb = http_get(svc.pprof_port, "/debug/pprof/goroutine");
+  auto after_txt = http_get(svc.pprof_port, "/debug/pprof/goroutine?debug=2");
+  write_file(fleet.dir + "/before.txt", before.body);
+  write_file(fleet.dir + "/after.pprof", after_pb.body);
+  write_file(fleet.dir + "/after2.txt", after_txt.body);
+  for (const char* after : {"/after.pprof", "/after2.txt"}) {
+    auto r = run_ncprof({"goroutines", fleet.dir + after, "--base", fleet.dir + "/before.txt", "--format", "json"});
+    INFO(after << ": " << r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    auto doc = json::parse(r.out);
+    REQUIRE(!doc["grew"].empty());
+    CHECK(doc["grew"][0]["frames"][0] == "main.stuckSubscriber");
+    CHECK(doc["grew"][0]["growth"].get<int>() >= 3);
+    CHECK(!doc["grew"][0].contains("count"));
+    // Only stacks that really grew, none with an empty stack: the accept
+    // loop and the leak's own ticker were there before, in the other form.
+    for (const auto& g : doc["grew"]) {
+      CHECK(!g["frames"].empty());
+      CHECK(g["frames"][0] != "main.leakGoroutineLoop");
+      for (const auto& f : g["frames"]) CHECK(f != "net/http.(*Server).Serve");
+    }
+  }
+
+  // In a directory holding crawler/, "crawler" is still the service.
+  fs::create_directories(fleet.dir + "/work/crawler");
+  auto live = run({ncprof_bin(), "goroutines", "crawler", "--config", fleet.config}, {}, std::chrono::seconds(60),
+                  fleet.dir + "/work");
+  INFO(live.err);
+  CHECK(live.exit_code == 0);
+  CHECK(live.out.find("main.stuckSubscriber") != std::string::npos);
+  CHECK(live.err.find("is the configured service") != std::string::npos);
+  // A path is a file: ./crawler is the directory.
+  auto dir = run({ncprof_bin(), "goroutines", "./crawler", "--config", fleet.config}, {}, std::chrono::seconds(60),
+                 fleet.dir + "/work");
+  CHECK(dir.exit_code == 2);
+  CHECK(dir.err.find("./crawler: is a directory") != std::string::npos);
+}

@@ -25,16 +25,25 @@ struct GoroutineArgs {
   std::string format = "text";
 };
 
-// A file, or else a target whose goroutine?debug=2 dump is fetched.
+// A configured service, a target, or a file. A bare word is a service
+// first (a directory named crawler/ does not hide the crawler service); an
+// argument that looks like a path is a file.
 Result<leak::GoroutineDump> load(const std::string& source, const GoroutineArgs& args) {
-  std::error_code ec;
-  if (std::filesystem::exists(source, ec)) {
+  auto read = [&]() -> Result<leak::GoroutineDump> {
     auto data = util::read_file(source, 1ull << 30);
     if (!data) return tl::unexpected(data.error());
-    return leak::parse_goroutines(*data, source);
-  }
+    return leak::parse_goroutines(*data, source == "-" ? "standard input" : source);
+  };
+  if (targets::looks_like_path(source)) return read();
+  std::error_code ec;
   auto reg = targets::load_registry(args.targets.config, args.targets.host);
   if (!reg) return tl::unexpected(reg.error());
+  if (!reg->find(source) && source.find(':') == std::string::npos) {
+    if (std::filesystem::is_regular_file(source, ec)) return read();
+  }
+  if (reg->find(source) && std::filesystem::exists(source, ec)) {
+    fmt::print(stderr, "ncprof: '{}' is the configured service (for the file, write ./{})\n", source, source);
+  }
   auto svc = targets::resolve_targets(*reg, {source}, false);
   if (!svc) {
     return fail(ErrorKind::usage, fmt::format("{}: no such file, and not a target ({})", source, svc.error().message));
@@ -103,6 +112,7 @@ int run_goroutines(const GoroutineArgs& args) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& g : growth) {
       auto j = group_json(g.group);
+      j.erase("count");  // base, now and growth say it
       j["base"] = g.base;
       j["now"] = g.now;
       j["growth"] = g.growth();

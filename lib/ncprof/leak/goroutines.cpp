@@ -1,5 +1,7 @@
 #include "ncprof/leak/goroutines.hpp"
 
+#include <cctype>
+
 #include <algorithm>
 #include <charconv>
 #include <map>
@@ -243,14 +245,44 @@ Result<GoroutineDump> parse_goroutines(std::string_view data, const std::string&
               fmt::format("{}: not a goroutine dump (expected a profile, ?debug=1 or ?debug=2 text)", source));
 }
 
+namespace {
+
+// The frames every form shows. The protobuf keeps the runtime's own frames
+// (runtime.gopark, runtime.chanrecv1, runtime.goexit); debug=1 drops the
+// runtime frames at the leaf end and runtime.goexit, and debug=2 (a
+// traceback) drops every unexported runtime frame. Across forms, stacks are
+// compared by what is left after dropping both.
+std::vector<std::string> common_frames(const std::vector<std::string>& frames) {
+  std::vector<std::string> out;
+  for (const auto& f : frames) {
+    const bool runtime = f.rfind("runtime.", 0) == 0;
+    const bool unexported = runtime && f.size() > 8 && !std::isupper(static_cast<unsigned char>(f[8]));
+    if (runtime && (out.empty() || unexported)) continue;
+    out.push_back(f);
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<GoroutineGrowth> goroutine_growth(const GoroutineDump& base, const GoroutineDump& now) {
   const bool states = base.has_states() && now.has_states();
+  const bool same_form = base.format == now.format;
+  auto key = [&](const GoroutineGroup& g) {
+    if (same_form) return g.key(states);
+    GoroutineGroup common = g;
+    common.frames = common_frames(g.frames);
+    return common.key(states);
+  };
   std::map<std::string, std::int64_t> before;
-  for (const auto& g : base.groups) before[g.key(states)] += g.count;
+  for (const auto& g : base.groups) before[key(g)] += g.count;
   std::map<std::string, GoroutineGrowth> merged;
   for (const auto& g : now.groups) {
-    auto& m = merged[g.key(states)];
-    if (m.now == 0) m.group = g;
+    auto& m = merged[key(g)];
+    if (m.now == 0) {
+      m.group = g;
+      if (!same_form) m.group.frames = common_frames(g.frames);
+    }
     m.now += g.count;
     m.group.longest_wait_minutes = std::max(m.group.longest_wait_minutes, g.longest_wait_minutes);
   }
