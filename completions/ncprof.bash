@@ -18,7 +18,7 @@ _ncprof() {
     --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --granularity) COMPREPLY=($(compgen -W "functions lines files addresses" -- "$cur")); return ;;
     --sample-index) COMPREPLY=($(compgen -W "inuse_space inuse_objects alloc_space alloc_objects cpu samples delay contentions" -- "$cur")); return ;;
-    --config|--cacert|--base|--diff-base|-o|--output|--out|--log-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --config|--cacert|--base|--diff-base|-o|--output|--out|--log-dir|--baseline-file|--current-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   case $sub in
     "") COMPREPLY=($(compgen -W "$commands --help --version --max-decompressed" -- "$cur")) ;;
@@ -27,7 +27,7 @@ _ncprof() {
     top) COMPREPLY=($(compgen -f -W "$top_opts" -- "$cur")) ;;
     diff) COMPREPLY=($(compgen -f -W "$top_opts --output -o" -- "$cur")) ;;
     merge) COMPREPLY=($(compgen -f -W "--output -o" -- "$cur")) ;;
-    compare-heap) COMPREPLY=($(compgen -W "$services $target_opts --interval --sample-index --warn --fail --out --timeout" -- "$cur")) ;;
+    compare-heap) COMPREPLY=($(compgen -f -W "$services $target_opts --baseline-file --current-file --interval --sample-index --warn --fail --warn-rate --fail-rate --min-growth --out --timeout" -- "$cur")) ;;
     leak-check) COMPREPLY=($(compgen -W "$services $target_opts --interval --count --warmup --alpha --min-heap-rate --min-goroutine-rate --min-growth --min-samples --timeout --log-dir" -- "$cur")) ;;
     benchstat) COMPREPLY=($(compgen -f -W "--alpha --confidence --format" -- "$cur")) ;;
     bench) COMPREPLY=($(compgen -W "$services $target_opts --dir --baseline --compare --bench --benchtime --count --benchmem --fail-on --alpha --profile" -- "$cur")) ;;

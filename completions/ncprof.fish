@@ -60,6 +60,11 @@ complete -c ncprof -n "__fish_seen_subcommand_from compare-heap" -l sample-index
 complete -c ncprof -n "__fish_seen_subcommand_from compare-heap" -l warn -r -d 'WARN at this growth, percent'
 complete -c ncprof -n "__fish_seen_subcommand_from compare-heap" -l fail -r -d 'FAIL at this growth, percent'
 complete -c ncprof -n "__fish_seen_subcommand_from compare-heap" -l out -r -F
+complete -c ncprof -n "__fish_seen_subcommand_from compare-heap" -l warn-rate -r -d 'WARN at this growth per hour'
+complete -c ncprof -n "__fish_seen_subcommand_from compare-heap" -l fail-rate -r -d 'FAIL at this growth per hour'
+complete -c ncprof -n "__fish_seen_subcommand_from compare-heap" -l min-growth -r
+complete -c ncprof -n "__fish_seen_subcommand_from compare-heap" -l baseline-file -r -F
+complete -c ncprof -n "__fish_seen_subcommand_from compare-heap" -l current-file -r -F
 complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l count -r
 complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l warmup -r
 complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l alpha -r

@@ -1,6 +1,8 @@
 #include "cli.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -35,6 +37,52 @@ int report_error(const Error& e) {
 void warn(const std::string& message) { fmt::print(stderr, "ncprof: warning: {}\n", message); }
 
 Result<std::uint64_t> parse_size(const std::string& s) { return util::parse_size(s); }
+
+CLI::Validator at_least(long long min) {
+  return CLI::Validator(
+      [min](std::string& v) -> std::string {
+        long long n = 0;
+        auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+        if (ec != std::errc() || ptr != v.data() + v.size()) return fmt::format("'{}' is not a whole number", v);
+        if (n < min) return fmt::format("must be {} or more (got {})", min, v);
+        return {};
+      },
+      fmt::format("INT>={}", min));
+}
+
+std::string nearest(const std::string& word, const std::vector<std::string>& candidates) {
+  auto distance = [](const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      std::size_t diag = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        std::size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diag = up;
+      }
+    }
+    return row[b.size()];
+  };
+  // The start of a name first ("cap" -> "capture"), then a couple of edits.
+  if (word.size() >= 3) {
+    for (const auto& c : candidates) {
+      if (c.rfind(word, 0) == 0) return c;
+    }
+  }
+  std::string best;
+  std::size_t best_d = SIZE_MAX;
+  for (const auto& c : candidates) {
+    const std::size_t d = distance(word, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  if (best_d <= std::max<std::size_t>(2, word.size() / 3)) return best;
+  return {};
+}
 
 CLI::Validator format_choice(std::initializer_list<std::string> formats) {
   std::vector<std::string> allowed(formats);

@@ -14,6 +14,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFinding = 1;   // leak, regression, growth over the limit
 inline constexpr int kExitUsage = 2;     // usage or bad input
 inline constexpr int kExitTargets = 3;   // targets unreachable or gave no profile
+inline constexpr int kExitInternal = 4;  // a bug: input must never get here
 inline constexpr int kExitInterrupted = 130;
 
 // The subcommand CLI11 selected sets `run`; main calls it once.
@@ -36,6 +37,13 @@ void warn(const std::string& message);
 
 // "1G", "512M", "1048576" -> bytes.
 Result<std::uint64_t> parse_size(const std::string& s);
+
+// A whole number at least `min`, with the range said in words.
+CLI::Validator at_least(long long min);
+
+// The nearest of `candidates` to `word`, when it is close enough to be a
+// likely typo ("captrue" -> "capture"); empty otherwise.
+std::string nearest(const std::string& word, const std::vector<std::string>& candidates);
 
 // Valid --format values for a command.
 CLI::Validator format_choice(std::initializer_list<std::string> formats);

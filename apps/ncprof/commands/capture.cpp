@@ -26,7 +26,7 @@ struct CaptureArgs {
   std::optional<int> debug;
   std::string delta;
   std::string timeout = "30s";
-  std::size_t concurrency = 256;
+  int concurrency = 256;
   std::string max_bytes = "512M";
   std::string format = "text";
 };
@@ -58,7 +58,7 @@ int run_capture(const CaptureArgs& args, const GlobalOptions& global) {
   opts.gc = args.gc;
   opts.debug = args.debug;
   opts.out_dir = args.out;
-  opts.concurrency = args.concurrency;
+  opts.concurrency = static_cast<std::size_t>(args.concurrency);
   auto max_bytes = parse_size(args.max_bytes);
   if (!max_bytes) return report_error(max_bytes.error());
   opts.max_bytes = *max_bytes;
@@ -148,8 +148,7 @@ void add_capture_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions&
   cmd->add_option("--delta", args->delta, "Delta profile over this long (heap, allocs, block, mutex)");
   cmd->add_option("--timeout", args->timeout, "Time allowed per request, on top of any duration")
       ->capture_default_str();
-  cmd->add_option("--concurrency", args->concurrency, "Transfers at once")->capture_default_str()->check(
-      CLI::PositiveNumber);
+  cmd->add_option("--concurrency", args->concurrency, "Transfers at once")->capture_default_str()->check(at_least(1));
   cmd->add_option("--max-bytes", args->max_bytes, "Largest response accepted (e.g. 512M)")->capture_default_str();
   cmd->add_option("--format", args->format, "text or json")->check(format_choice({"text", "json"}))
       ->capture_default_str();

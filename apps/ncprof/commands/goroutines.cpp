@@ -21,7 +21,7 @@ struct GoroutineArgs {
   std::string base;
   TargetFlags targets;  // --config, --host, TLS for a target SOURCE
   std::string timeout = "30s";
-  std::size_t frames = 6;
+  int frames = 6;
   std::string format = "text";
 };
 
@@ -101,7 +101,7 @@ int run_goroutines(const GoroutineArgs& args) {
     fmt::print("{:>6}  {:<24} {:>8}  {}\n", "COUNT", "STATE", "WAIT", "STACK (leaf first)");
     for (const auto& g : now->groups) {
       fmt::print("{:>6}  {:<24} {:>8}  {}\n", g.count, g.state.empty() ? "-" : g.state, wait_text(g),
-                 stack_text(g, args.frames));
+                 stack_text(g, static_cast<std::size_t>(args.frames)));
     }
     return kExitOk;
   }
@@ -132,7 +132,7 @@ int run_goroutines(const GoroutineArgs& args) {
   fmt::print("{:>7} {:>6} {:>6}  {:<24} {}\n", "GROWTH", "BASE", "NOW", "STATE", "STACK (leaf first)");
   for (const auto& g : growth) {
     fmt::print("{:>+7} {:>6} {:>6}  {:<24} {}\n", g.growth(), g.base, g.now,
-               g.group.state.empty() ? "-" : g.group.state, stack_text(g.group, args.frames));
+               g.group.state.empty() ? "-" : g.group.state, stack_text(g.group, static_cast<std::size_t>(args.frames)));
   }
   return kExitOk;
 }
@@ -146,7 +146,7 @@ void add_goroutines_command(CLI::App& app, Dispatch& dispatch, const GlobalOptio
   cmd->add_option("--base", args->base, "An earlier dump or target to compare with");
   args->targets.add_to(*cmd, false);
   cmd->add_option("--timeout", args->timeout, "Time allowed per request")->capture_default_str();
-  cmd->add_option("--frames", args->frames, "Frames shown per stack")->capture_default_str();
+  cmd->add_option("--frames", args->frames, "Frames shown per stack")->capture_default_str()->check(at_least(1));
   cmd->add_option("--format", args->format, "text or json")->check(format_choice({"text", "json"}))
       ->capture_default_str();
   cmd->callback([args, &dispatch] { dispatch.run = [args] { return run_goroutines(*args); }; });

@@ -1,0 +1,95 @@
+// The command line as a new user meets it: help, typos, ranges, pipes.
+#include <algorithm>
+#include <filesystem>
+
+#include <catch2/catch.hpp>
+
+#include "e2e/fleet.hpp"
+
+using namespace ncprof::test;
+namespace fs = std::filesystem;
+
+namespace {
+std::size_t lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
+}  // namespace
+
+TEST_CASE("help: bare ncprof, ncprof help CMD, suggestions for typos", "[cli]") {
+  auto bare = run_ncprof({});
+  CHECK(bare.exit_code == 0);
+  CHECK(bare.out.find("Subcommands:") != std::string::npos);
+  auto help = run_ncprof({"help", "capture"});
+  CHECK(help.exit_code == 0);
+  CHECK(help.out.find("--type") != std::string::npos);
+  auto typo = run_ncprof({"captrue", "--all"});
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.err == "ncprof: error: unknown command 'captrue' (did you mean capture?) (see ncprof --help)\n");
+  auto flag = run_ncprof({"--frobnicate"});
+  CHECK(flag.exit_code == 2);
+  CHECK(flag.err.find("unknown option --frobnicate") != std::string::npos);
+  auto sub_flag = run_ncprof({"capture", "--tyep", "heap"});
+  CHECK(sub_flag.exit_code == 2);
+  CHECK(sub_flag.err.find("did you mean --type?") != std::string::npos);
+  CHECK(sub_flag.err.find("see ncprof capture --help") != std::string::npos);
+  CHECK(lines(sub_flag.err) == 1);
+  auto help_typo = run_ncprof({"help", "compare-hep"});
+  CHECK(help_typo.exit_code == 2);
+  CHECK(help_typo.err.find("did you mean compare-heap?") != std::string::npos);
+}
+
+TEST_CASE("numbers out of range are said in words; bad ports are bad ports", "[cli]") {
+  auto conc = run_ncprof({"capture", "127.0.0.1:1", "--concurrency", "0"});
+  CHECK(conc.exit_code == 2);
+  CHECK(conc.err.find("--concurrency: must be 1 or more (got 0)") != std::string::npos);
+  CHECK(conc.err.find("179769") == std::string::npos);
+  auto node = run_ncprof({"top", "x.pb.gz", "--nodecount", "-1"});
+  CHECK(node.exit_code == 2);
+  CHECK(node.err.find("--nodecount: must be 0 or more (got -1)") != std::string::npos);
+  auto frames = run_ncprof({"goroutines", "x.txt", "--frames", "-2"});
+  CHECK(frames.exit_code == 2);
+  auto port = run_ncprof({"capture", "crawler", "99999"});
+  CHECK(port.exit_code == 2);
+  CHECK(port.err.find("'99999' is not a valid port") != std::string::npos);
+  auto size = run_ncprof({"capture", "127.0.0.1:1", "--max-bytes", "17179869184G"});
+  CHECK(size.exit_code == 2);
+  CHECK(size.err.find("too large") != std::string::npos);
+  // Global options after the command too.
+  auto global = run_ncprof({"top", "x.pb.gz", "--max-decompressed", "1M"});
+  CHECK(global.exit_code == 2);
+  CHECK(global.err.find("x.pb.gz") != std::string::npos);  // got as far as reading the file
+}
+
+TEST_CASE("profiles and dumps from pipes and standard input", "[cli]") {
+  auto fleet = Fleet::start({named("crawler")});
+  const auto& s = fleet.services[0];
+  const std::string heap = fleet.dir + "/heap.pb.gz";
+  write_file(heap, http_get(s.pprof_port, "/debug/pprof/heap").body);
+  write_file(fleet.dir + "/g.txt", http_get(s.pprof_port, "/debug/pprof/goroutine?debug=1").body);
+  auto direct = run_ncprof({"top", heap});
+  REQUIRE(direct.exit_code == 0);
+  auto shell = [&](const std::string& cmd) { return run({"/bin/sh", "-c", cmd}); };
+  const std::string bin = ncprof_bin();
+  auto dash = shell("cat '" + heap + "' | '" + bin + "' top -");
+  CHECK(dash.exit_code == 0);
+  CHECK(dash.out.substr(dash.out.find("Showing")) == direct.out.substr(direct.out.find("Showing")));
+  auto dev = shell("cat '" + heap + "' | '" + bin + "' top /dev/stdin");
+  CHECK(dev.exit_code == 0);
+  CHECK(dev.out.find("Showing nodes") != std::string::npos);
+  auto gor = shell("cat '" + fleet.dir + "/g.txt' | '" + bin + "' goroutines - --format json");
+  INFO(gor.err);
+  CHECK(gor.exit_code == 0);
+  CHECK(gor.out.find("\"debug=1\"") != std::string::npos);
+  auto garbage = shell("echo nonsense | '" + bin + "' top -");
+  CHECK(garbage.exit_code == 2);
+  CHECK(lines(garbage.err) == 1);
+}
+
+TEST_CASE("an output file in a missing directory is refused, nothing is created", "[cli]") {
+  auto fleet = Fleet::start({named("crawler")});
+  const std::string heap = fleet.dir + "/heap.pb.gz";
+  write_file(heap, http_get(fleet.services[0].pprof_port, "/debug/pprof/heap").body);
+  const std::string missing = fleet.dir + "/nonexistent/dir";
+  auto r = run_ncprof({"merge", heap, heap, "-o", missing + "/m.pb.gz"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find(missing) != std::string::npos);
+  CHECK(!fs::exists(fleet.dir + "/nonexistent"));
+}
