@@ -11,7 +11,7 @@ FLEET_SERVICES=(
   "crawler 6060 8060 -burn-cpu 0.4 -churn 2000000"
   "source-manager 6061 8050 -churn 500000"
   "classifier 6062 8071 -burn-cpu 0.3"
-  "publisher-api 6063 8070 -leak-heap 50000"
+  "publisher-api 6063 8070 -leak-heap 200000"
   "publisher-router 6064 0 -leak-goroutines 2"
   "auth 6065 8040"
   "search 6066 8092 -burn-cpu 0.2"
@@ -19,6 +19,22 @@ FLEET_SERVICES=(
 
 port_taken() {
   (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+
+# Fails (exit 2) naming the first port of the fleet that something already
+# listens on: checked before anything is built or started.
+fleet_check_ports() {
+  local host=${1:-127.0.0.1} spec name pprof app extra port
+  for spec in "${FLEET_SERVICES[@]}"; do
+    read -r name pprof app extra <<<"$spec"
+    for port in $pprof $app; do
+      [ "$port" = 0 ] && continue
+      if port_taken "$host" "$port"; then
+        echo "fleet: port $port (for $name) is taken: stop whatever listens there and try again" >&2
+        return 2
+      fi
+    done
+  done
 }
 
 fleet_start() {

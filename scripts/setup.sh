@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ncprof needs (only those missing; quiet when
-# all are there) and builds everything into build/.
-#   scripts/setup.sh [Release|Debug]
+# all are there) and builds into build/: everything, or only the targets
+# named after --only (the demo needs ncprof and the Go fixture, not the
+# tests). Ninja's progress shows on a terminal.
+#   scripts/setup.sh [Release|Debug] [--only TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,8 +28,23 @@ if ((${#missing[@]})); then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-BUILD_TYPE="${1:-${BUILD_TYPE:-Release}}"
+BUILD_TYPE=${BUILD_TYPE:-Release}
+TARGETS=()
+while (($#)); do
+  case $1 in
+    --only) shift; TARGETS=("$@"); break ;;
+    *) BUILD_TYPE=$1; shift ;;
+  esac
+done
 if [ ! -f build/build.ninja ]; then
+  echo "setup: configuring the build (build/, $BUILD_TYPE)" >&2
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="$BUILD_TYPE" >/dev/null
 fi
-cmake --build build --parallel "$(nproc)" >/dev/null || cmake --build build --parallel 1
+build_args=(--build build --parallel "$(nproc)")
+((${#TARGETS[@]})) && build_args+=(--target "${TARGETS[@]}")
+if [ -t 2 ]; then
+  echo "setup: building ${TARGETS[*]:-everything} (the first build takes a few minutes)" >&2
+  cmake "${build_args[@]}" >&2 || cmake --build build --parallel 1 >&2
+else
+  cmake "${build_args[@]}" >/dev/null || cmake --build build --parallel 1
+fi

@@ -36,7 +36,7 @@ TEST_CASE("help: bare ncprof, ncprof help CMD, suggestions for typos", "[cli]") 
   CHECK(help_typo.err.find("did you mean compare-heap?") != std::string::npos);
 }
 
-TEST_CASE("numbers out of range are said in words; bad ports are bad ports", "[cli]") {
+TEST_CASE("numbers out of range are said in words, bad ports are bad ports", "[cli]") {
   auto conc = run_ncprof({"capture", "127.0.0.1:1", "--concurrency", "0"});
   CHECK(conc.exit_code == 2);
   CHECK(conc.err.find("--concurrency: must be 1 or more (got 0)") != std::string::npos);
