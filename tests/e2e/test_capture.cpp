@@ -251,3 +251,14 @@ TEST_CASE("health --watch refreshes until interrupted", "[health]") {
   for (std::size_t p = 0; (p = log.find("GOROUTINES", p)) != std::string::npos; ++p) ++tables;
   CHECK(tables >= 3);
 }
+
+TEST_CASE("a delta heap profile with allocations is not flagged empty", "[capture]") {
+  GoServiceOptions busy = named("crawler");
+  busy.churn = 4 << 20;  // garbage only: the in-use delta is about 0, the allocations are not
+  auto fleet = Fleet::start({busy});
+  auto doc = run_json({"capture", "crawler", "--type", "heap", "--delta", "1s", "--config", fleet.config, "--out",
+                       fleet.dir + "/profiles", "--format", "json"},
+                      0);
+  CHECK(doc["results"][0]["ok"] == true);
+  CHECK(doc["results"][0]["empty"] == false);
+}

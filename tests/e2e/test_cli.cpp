@@ -93,3 +93,30 @@ TEST_CASE("an output file in a missing directory is refused, nothing is created"
   CHECK(r.err.find(missing) != std::string::npos);
   CHECK(!fs::exists(fleet.dir + "/nonexistent"));
 }
+
+TEST_CASE("capture options are validated per type before any request", "[cli]") {
+  const std::string target = "127.0.0.1:" + std::to_string(free_port());
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--type", "cpu", "--duration", "10ms"},
+           {"--type", "cpu", "--duration", "1.5"},
+           {"--type", "cpu", "--debug", "1"},
+           {"--type", "heap", "--debug", "7"},
+           {"--type", "heap", "--debug", "-1"},
+           {"--type", "goroutine", "--debug", "3"},
+           {"--type", "heap", "--delta", "500ms"},
+           {"--type", "heap", "--max-bytes", "0"},
+           {"--type", "heap", "--timeout", "0"}}) {
+    std::vector<std::string> argv = {"capture", target};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r = run_ncprof(argv);
+    INFO(args[1] << " " << args[2] << " " << args[3] << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(lines(r.err) == 1);
+  }
+  // Options that do not apply are ignored with a warning, not silently.
+  auto ignored = run_ncprof({"capture", target, "--type", "heap", "--duration", "60", "--gc", "--timeout", "1s"});
+  CHECK(ignored.exit_code == 3);  // nobody listens: the request was made
+  CHECK(ignored.err.find("warning: --duration applies to cpu and trace") != std::string::npos);
+  auto gc = run_ncprof({"capture", target, "--type", "cpu", "--duration", "1", "--gc", "--timeout", "1s"});
+  CHECK(gc.err.find("warning: --gc applies to heap") != std::string::npos);
+}

@@ -36,6 +36,7 @@ std::vector<BrokenFile> broken_files() {
       {"truncated.pb", raw.substr(0, raw.size() / 2), "truncated or corrupt|invalid profile"},
       {"page.pb.gz", "<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head></html>\n", "HTML page"},
       {"error.pb.gz", "404 page not found\n", "text, not a profile"},
+      {"x.trace", std::string("go 1.19 trace\0\0\0\x01\x02\x03", 19), "Go execution trace, not a profile (open it with go tool trace)"},
       {"dup-ids.pb.gz", ncprof::profile::encode_profile(dup), "duplicate function id"},
       {"dangling.pb.gz", ncprof::profile::encode_profile(dangling), "missing location 77"},
       {"bomb.pb.gz", ncprof::util::gzip(std::string(3 << 20, '\0')), "exceeds the limit of 1 MiB"},

@@ -20,7 +20,7 @@ namespace {
 struct CaptureArgs {
   TargetFlags targets;
   std::string type = "heap";
-  std::string duration = "30s";
+  std::string duration;  // cpu and trace only; 30s when not given
   std::string out = "profiles";
   bool gc = false;
   std::optional<int> debug;
@@ -43,24 +43,51 @@ int run_capture(const CaptureArgs& args, const GlobalOptions& global) {
   auto type = capture::parse_type(args.type);
   if (!type) return report_error(type.error());
   opts.type = *type;
-  auto duration = util::parse_duration(args.duration);
+  using capture::ProfileType;
+  auto usage = [](std::string m) { return report_error(Error{ErrorKind::usage, std::move(m)}); };
+  const bool timed_type = opts.type == ProfileType::cpu || opts.type == ProfileType::trace;
+  // An option that does not apply is ignored, said so (a script may pass
+  // one set of options for every type).
+  if (!args.duration.empty() && !timed_type) {
+    warn(fmt::format("--duration applies to cpu and trace, ignored for {} (for a delta profile use --delta)",
+                     args.type));
+  }
+  auto duration = util::parse_duration(args.duration.empty() ? "30s" : args.duration);
   if (!duration) return report_error(duration.error());
+  if (duration->count() <= 0) return usage("--duration must be positive");
+  // Go's CPU profile takes whole seconds (?seconds=N); a trace takes fractions.
+  if (opts.type == ProfileType::cpu && duration->count() % 1000 != 0) {
+    return usage(fmt::format("--duration {}: a cpu profile lasts whole seconds (e.g. 1s, 30s)", args.duration));
+  }
   opts.duration = *duration;
   if (!args.delta.empty()) {
     auto delta = util::parse_duration(args.delta);
     if (!delta) return report_error(delta.error());
-    if (opts.type != capture::ProfileType::heap && opts.type != capture::ProfileType::allocs &&
-        opts.type != capture::ProfileType::block && opts.type != capture::ProfileType::mutex) {
-      return report_error(Error{ErrorKind::usage, "--delta applies to heap, allocs, block and mutex"});
+    if (opts.type != ProfileType::heap && opts.type != ProfileType::allocs && opts.type != ProfileType::block &&
+        opts.type != ProfileType::mutex) {
+      return usage("--delta applies to heap, allocs, block and mutex");
+    }
+    if (delta->count() < 1000 || delta->count() % 1000 != 0) {
+      return usage(fmt::format("--delta {}: a delta profile lasts whole seconds (e.g. 10s)", args.delta));
     }
     opts.delta = *delta;
   }
-  opts.gc = args.gc;
-  opts.debug = args.debug;
+  if (args.gc && opts.type != ProfileType::heap) warn(fmt::format("--gc applies to heap, ignored for {}", args.type));
+  if (args.debug) {
+    const int most = opts.type == ProfileType::goroutine ? 2 : (timed_type ? -1 : 1);
+    if (most < 0) return usage(fmt::format("--debug applies to the text forms; {} has none", args.type));
+    if (*args.debug < 0 || *args.debug > most) {
+      return usage(fmt::format("--debug for {} must be 0 to {} (got {})", args.type, most, *args.debug));
+    }
+  }
+  opts.gc = args.gc && opts.type == ProfileType::heap;
+  // debug=0 is the protobuf, saved as .pb.gz like no --debug at all.
+  if (args.debug && *args.debug > 0) opts.debug = args.debug;
   opts.out_dir = args.out;
   opts.concurrency = static_cast<std::size_t>(args.concurrency);
   auto max_bytes = parse_size(args.max_bytes);
   if (!max_bytes) return report_error(max_bytes.error());
+  if (*max_bytes == 0) return usage("--max-bytes must be more than 0 (e.g. 512M)");
   opts.max_bytes = *max_bytes;
 
   auto services = args.targets.resolve();
@@ -141,7 +168,7 @@ void add_capture_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions&
   args->targets.add_to(*cmd);
   cmd->add_option("--type,-t", args->type, std::string("Profile type: ") + capture::all_type_names())
       ->capture_default_str();
-  cmd->add_option("--duration", args->duration, "Length of cpu and trace captures (30, 30s, 5m)")->capture_default_str();
+  cmd->add_option("--duration", args->duration, "Length of cpu and trace captures (30, 30s, 5m; default 30s)");
   cmd->add_option("--out,-o", args->out, "Directory for the files")->capture_default_str();
   cmd->add_flag("--gc", args->gc, "Run a GC before the heap profile (gc=1)");
   cmd->add_option("--debug", args->debug, "Save the text form (?debug=N) as .txt");

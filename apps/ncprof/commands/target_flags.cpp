@@ -28,6 +28,7 @@ Result<capture::CaptureOptions> TargetFlags::capture_options(const std::string& 
   opts.tls = tls();
   auto t = util::parse_duration(timeout);
   if (!t) return tl::unexpected(t.error());
+  if (t->count() <= 0) return fail(ErrorKind::usage, "--timeout must be positive (e.g. 30s)");
   opts.timeout = *t;
   auto decode = decode_options(global);
   if (!decode) return tl::unexpected(decode.error());

@@ -1,5 +1,7 @@
 #include "ncprof/capture/capture.hpp"
 
+#include <algorithm>
+
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -157,7 +159,11 @@ std::vector<CaptureResult> capture_all(const std::vector<targets::Service>& serv
         res.unit = p.sample_types[si].unit;
         res.total = profile::total_value(p, si);
       }
-      res.empty = p.samples.empty() || res.total == 0;
+      // Empty means no value at all, in any sample type: a delta heap
+      // profile's in-use total can be 0 while it holds allocations.
+      res.empty = std::none_of(p.samples.begin(), p.samples.end(), [](const profile::Sample& smp) {
+        return std::any_of(smp.values.begin(), smp.values.end(), [](std::int64_t v) { return v != 0; });
+      });
     }
     res.bytes = r.body.size();
     if (!opts.save) {

@@ -22,6 +22,10 @@ namespace {
 // What a body that is not a profile looks like, for the error message.
 std::string describe_non_profile(std::string_view data) {
   std::string_view head = data.substr(0, 512);
+  // A Go execution trace ("go 1.19 trace\0\0\0"): right file, wrong tool.
+  if (head.rfind("go 1.", 0) == 0 && head.substr(0, 16).find(" trace") != std::string_view::npos) {
+    return "a Go execution trace, not a profile (open it with go tool trace)";
+  }
   std::size_t start = 0;
   while (start < head.size() && std::isspace(static_cast<unsigned char>(head[start]))) ++start;
   std::string lower;
