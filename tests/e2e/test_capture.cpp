@@ -181,9 +181,23 @@ TEST_CASE("headers from the config carry secrets from the environment, never pri
                              {{"NCPROF_TEST_TOKEN", "s3cret-tok"}});
   CHECK(json::parse(labelled.out)["results"][0]["labels"]["team"] == "ingest");
   CHECK(labelled.out.find("s3cret") == std::string::npos);
+  // An unset variable is a config error: exit 2, naming the file, the line and the variable.
   auto missing = run_ncprof({"capture", "api", "--config", cfg, "--out", dir + "/p"});
-  CHECK(missing.exit_code == 3);
-  CHECK(missing.err.find("NCPROF_TEST_TOKEN is not set") != std::string::npos);
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find(cfg + ":7: service 'api': header Authorization: environment variable NCPROF_TEST_TOKEN is "
+                         "not set") != std::string::npos);
+  // A literal '$' in a secret stays as it is; an unterminated ${ is an error that never quotes the value.
+  write_file(cfg, "replace: true\nservices:\n  api:\n    pprof: " + server.url("good") +
+                      "\n    headers:\n      Authorization: \"Bearer sk_live_AAAA$BBBB\"\n");
+  auto dollar = run_ncprof({"capture", "api", "--config", cfg, "--out", dir + "/p"});
+  CHECK(dollar.exit_code == 0);
+  CHECK(server.last_request().find("Authorization: Bearer sk_live_AAAA$BBBB") != std::string::npos);
+  write_file(cfg, "replace: true\nservices:\n  api:\n    pprof: " + server.url("good") +
+                      "\n    headers:\n      Authorization: \"Bearer sk_live_${AAAA\"\n");
+  auto open = run_ncprof({"capture", "api", "--config", cfg, "--out", dir + "/p", "--format", "json"});
+  CHECK(open.exit_code == 2);
+  CHECK(open.err.find("sk_live") == std::string::npos);
+  CHECK(open.out.find("sk_live") == std::string::npos);
 }
 
 TEST_CASE("health shows every service's memory, unreachable ones fail the run", "[health]") {

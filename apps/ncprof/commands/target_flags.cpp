@@ -19,7 +19,14 @@ void TargetFlags::add_to(CLI::App& cmd, bool positional) {
 Result<std::vector<targets::Service>> TargetFlags::resolve() const {
   auto reg = targets::load_registry(config, host);
   if (!reg) return tl::unexpected(reg.error());
-  return targets::resolve_targets(*reg, targets, all);
+  auto services = targets::resolve_targets(*reg, targets, all);
+  if (!services) return services;
+  // A header naming an unset variable is a config error, found before any
+  // request (exit 2), not a target failure.
+  for (const auto& s : *services) {
+    if (auto headers = targets::resolve_headers(s); !headers) return tl::unexpected(headers.error());
+  }
+  return services;
 }
 
 Result<capture::CaptureOptions> TargetFlags::capture_options(const std::string& timeout,

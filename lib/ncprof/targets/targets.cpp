@@ -146,6 +146,7 @@ Result<void> apply_service(Service& s, const YAML::Node& body, const std::string
       s.bench_dir = *text;
     } else if (key == "labels" || key == "headers") {
       if (!v.IsMap()) return config_error(path, v, fmt::format("service '{}': {} must be a mapping", s.name, key));
+      if (key == "headers") s.headers_where = where(path, v);
       for (const auto& h : v) {
         auto value = scalar(path, h.second, h.first.as<std::string>());
         if (!value) return tl::unexpected(value.error());
@@ -330,7 +331,9 @@ Result<std::vector<std::pair<std::string, std::string>>> resolve_headers(const S
   for (const auto& [k, v] : s.headers) {
     auto value = util::expand_env(v);
     if (!value) {
-      return fail(ErrorKind::bad_input, fmt::format("service '{}': header {}: {}", s.name, k, value.error().message));
+      return fail(ErrorKind::bad_input, fmt::format("{}{}service '{}': header {}: {}", s.headers_where,
+                                                    s.headers_where.empty() ? "" : ": ", s.name, k,
+                                                    value.error().message));
     }
     out.emplace_back(k, *value);
   }

@@ -23,6 +23,7 @@ struct Service {
   // Header values as written (may name environment variables); resolved
   // only when a request is made, never printed.
   std::vector<std::pair<std::string, std::string>> headers;
+  std::string headers_where;  // "file:line" of the headers in the config, for errors
   bool builtin = false;
 };
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -197,29 +198,23 @@ std::vector<std::string_view> split_lines(std::string_view text) {
 Result<std::string> expand_env(const std::string& text) {
   std::string out;
   for (std::size_t i = 0; i < text.size();) {
-    if (text[i] != '$' || i + 1 >= text.size()) {
+    // Only ${NAME}: a lone '$' is part of the value (secrets contain them).
+    if (text.compare(i, 2, "${") != 0) {
       out += text[i++];
       continue;
     }
-    std::string name;
-    std::size_t j = i + 1;
-    if (text[j] == '{') {
-      std::size_t close = text.find('}', j);
-      if (close == std::string::npos) return fail(ErrorKind::bad_input, "unterminated ${ in '" + text + "'");
-      name = text.substr(j + 1, close - j - 1);
-      j = close + 1;
-    } else {
-      while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_')) ++j;
-      name = text.substr(i + 1, j - i - 1);
-    }
-    if (name.empty()) {
-      out += text[i++];
-      continue;
-    }
+    const std::size_t close = text.find('}', i + 2);
+    // Never quote the text: it is a secret.
+    if (close == std::string::npos) return fail(ErrorKind::bad_input, "unterminated ${ (write ${NAME})");
+    const std::string name = text.substr(i + 2, close - i - 2);
+    const bool valid = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    });
+    if (!valid) return fail(ErrorKind::bad_input, "invalid ${...}: a variable name has letters, digits and _");
     const char* value = std::getenv(name.c_str());
     if (!value) return fail(ErrorKind::bad_input, fmt::format("environment variable {} is not set", name));
     out += value;
-    i = j;
+    i = close + 1;
   }
   return out;
 }

@@ -37,8 +37,8 @@ std::string printable(std::string_view text);
 // Lines without their "\n" (and a "\r" before it); no empty last line.
 std::vector<std::string_view> split_lines(std::string_view text);
 
-// Replaces ${VAR} and $VAR with the environment's value; a missing
-// variable is an error naming it.
+// Replaces ${VAR} with the environment's value (a lone '$' stays as it
+// is); a missing variable is an error naming it, never quoting the text.
 Result<std::string> expand_env(const std::string& text);
 
 }  // namespace ncprof::util
