@@ -40,17 +40,10 @@ fleet_check_ports() {
 fleet_start() {
   local host=${1:-127.0.0.1} bin=${GOSERVICE:-build/goservice}
   [ -x "$bin" ] || { echo "fleet: $bin is missing (run scripts/setup.sh)" >&2; return 2; }
+  fleet_check_ports "$host" || return $?
   local spec name pprof app extra
   for spec in "${FLEET_SERVICES[@]}"; do
     read -r name pprof app extra <<<"$spec"
-    for port in $pprof $app; do
-      [ "$port" = 0 ] && continue
-      if port_taken "$host" "$port"; then
-        echo "fleet: port $port (for $name) is taken: stop whatever listens there and try again" >&2
-        fleet_stop
-        return 2
-      fi
-    done
     local args=(-name "$name" -pprof "$host:$pprof")
     [ "$app" = 0 ] || args+=(-app "$host:$app")
     # shellcheck disable=SC2086

@@ -78,6 +78,15 @@ TEST_CASE("profiles and dumps from pipes and standard input", "[cli]") {
   INFO(gor.err);
   CHECK(gor.exit_code == 0);
   CHECK(gor.out.find("\"debug=1\"") != std::string::npos);
+  // JSON names the base a table was taken against.
+  auto based = run_ncprof({"top", heap, "--diff-base", heap, "--format", "json"});
+  CHECK(based.exit_code == 0);
+  CHECK(based.out.find("\"diff_base\": \"" + heap + "\"") != std::string::npos);
+  auto diffed = run_ncprof({"diff", heap, heap, "--format", "json"});
+  CHECK(diffed.out.find("\"base\": \"" + heap + "\"") != std::string::npos);
+  auto refused = run_ncprof({"diff", heap, heap, "-o", fleet.dir + "/d.pb.gz", "--focus", "main"});
+  CHECK(refused.exit_code == 2);
+  CHECK(!fs::exists(fleet.dir + "/d.pb.gz"));
   auto garbage = shell("echo nonsense | '" + bin + "' top -");
   CHECK(garbage.exit_code == 2);
   CHECK(lines(garbage.err) == 1);

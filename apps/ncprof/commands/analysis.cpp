@@ -82,7 +82,8 @@ nlohmann::json top_rows_json(const profile::TopReport& report) {
   return rows;
 }
 
-int print_top(const profile::Profile& original, const TopFlags& flags, const std::vector<std::string>& sources) {
+int print_top(const profile::Profile& original, const TopFlags& flags, const std::vector<std::string>& sources,
+              const nlohmann::json& extra) {
   auto opts = flags.options();
   if (!opts) return report_error(opts.error());
   // Frames the profile itself asks to drop (drop_frames), as pprof does.
@@ -117,6 +118,7 @@ int print_top(const profile::Profile& original, const TopFlags& flags, const std
                           {"time_nanos", p.time_nanos},
                           {"active_filters", report->active_filters},
                           {"rows", rows}};
+    if (extra.is_object()) doc.update(extra);
     fmt::print("{}\n", doc.dump(2));
   } else {
     std::string text = profile::render_top_text(p, *report);

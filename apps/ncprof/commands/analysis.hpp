@@ -33,6 +33,8 @@ Result<profile::Profile> load_merged(const std::vector<std::string>& files, cons
 nlohmann::json top_rows_json(const profile::TopReport& report);
 
 // Computes and prints the table (text or JSON) on stdout.
-int print_top(const profile::Profile& p, const TopFlags& flags, const std::vector<std::string>& sources);
+// `extra` adds fields to the JSON document (the base a table was taken against).
+int print_top(const profile::Profile& p, const TopFlags& flags, const std::vector<std::string>& sources,
+              const nlohmann::json& extra = {});
 
 }  // namespace ncprof::app

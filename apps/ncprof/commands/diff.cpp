@@ -28,10 +28,19 @@ int run_diff(const DiffArgs& args, const GlobalOptions& global) {
   auto diff = profile::subtract_base(*current, std::move(*base), args.diff_base, args.current, args.base);
   if (!diff) return report_error(diff.error());
   if (!args.out.empty()) {
+    // -o writes the whole difference as a profile; the table's options
+    // would be silently lost.
+    const auto& f = args.flags;
+    if (f.format != "text" || f.nodecount != 0 || f.cum || !f.focus.empty() || !f.ignore.empty() || !f.hide.empty() ||
+        !f.show.empty() || f.granularity != "functions" || f.no_trim || !f.sample_index.empty()) {
+      return report_error(Error{ErrorKind::usage,
+                                "diff -o writes the whole difference as a profile: the table options (--format, "
+                                "--focus, --nodecount, ...) apply without -o, or to ncprof top on the written file"});
+    }
     if (auto ok = profile::write_profile(args.out, *diff); !ok) return report_error(ok.error());
     return kExitOk;
   }
-  return print_top(*diff, args.flags, {args.current});
+  return print_top(*diff, args.flags, {args.current}, {{args.diff_base ? "diff_base" : "base", args.base}});
 }
 
 }  // namespace

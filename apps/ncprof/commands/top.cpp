@@ -30,7 +30,10 @@ int run_top(const TopArgs& args, const GlobalOptions& global) {
     if (!diff) return report_error(diff.error());
     *p = std::move(*diff);
   }
-  return print_top(*p, args.flags, sources);
+  nlohmann::json extra = nlohmann::json::object();
+  if (!args.base.empty()) extra["base"] = args.base;
+  if (!args.diff_base.empty()) extra["diff_base"] = args.diff_base;
+  return print_top(*p, args.flags, sources, extra);
 }
 
 }  // namespace

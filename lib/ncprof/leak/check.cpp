@@ -170,15 +170,15 @@ std::vector<ServiceLeakReport> run_leak_check(const std::vector<targets::Service
     const auto* gor_sig = r.signal("goroutines");
     if (heap_sig && heap_sig->trend.verdict == Verdict::leak && first_heap[i] && last_heap[i]) {
       if (auto d = profile::subtract_base(*last_heap[i], *first_heap[i], false, r.service, r.service)) {
-      profile::TopOptions top;
-      top.sample_index = "inuse_space";
-      top.trim = false;
-      if (auto rep = profile::compute_top(*d, top)) {
-        r.heap_unit = rep->sample_unit;
-        for (const auto& row : rep->rows) {
-          if (row.flat > 0 && r.heap_growth.size() < 5) r.heap_growth.push_back(row);
+        profile::TopOptions top;
+        top.sample_index = "inuse_space";
+        top.trim = false;
+        if (auto rep = profile::compute_top(*d, top)) {
+          r.heap_unit = rep->sample_unit;
+          for (const auto& row : rep->rows) {
+            if (row.flat > 0 && r.heap_growth.size() < 5) r.heap_growth.push_back(row);
+          }
         }
-      }
       }
     }
     if (gor_sig && gor_sig->trend.verdict == Verdict::leak && first_gor[i] && last_gor[i]) {
