@@ -103,6 +103,40 @@ TEST_CASE("bench: a failing go test is reported with its output and exit 3", "[b
   CHECK(no_base.err.find("no baseline") != std::string::npos);
 }
 
+TEST_CASE("bench: options and baselines are checked before any benchmark runs, services and files told apart",
+          "[bench]") {
+  const std::string dir = copy_fixture();
+  auto t0 = std::chrono::steady_clock::now();
+  auto bogus = run_ncprof({"bench", "--dir", dir, "--benchtime", "bogus"}, go_env());
+  CHECK(bogus.exit_code == 2);
+  CHECK(bogus.err.find("--benchtime 'bogus'") != std::string::npos);
+  auto missing = run_ncprof({"bench", "--dir", dir, "--compare", dir + "/missing.txt"}, go_env());
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find(dir + "/missing.txt") != std::string::npos);
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));  // nothing was run
+  CHECK(!fs::exists(dir + "/benchmarks/latest.txt"));
+  CHECK(run_ncprof({"bench", "--dir", dir, "--count", "-1"}, go_env()).exit_code == 2);
+  CHECK(run_ncprof({"bench", "--dir", dir, "--alpha", "2"}, go_env()).exit_code == 2);
+
+  // `--compare crawler` compares the crawler service (its bench: directory) with its newest baseline.
+  const std::string cfg = dir + "/ncprof.yaml";
+  write_file(cfg, "services:\n  crawler:\n    bench: " + dir + "\n");
+  auto base = run_ncprof({"bench", "crawler", "--config", cfg, "--baseline", "--bench", "Checksum", "--count", "1",
+                          "--benchtime", "1x"},
+                         go_env());
+  INFO(base.err);
+  REQUIRE(base.exit_code == 0);
+  const std::string elsewhere = temp_dir("ncprof-cwd");
+  auto cmp = run({ncprof_bin(), "bench", "--compare", "crawler", "--config", cfg, "--bench", "Checksum", "--count", "1",
+                  "--benchtime", "1x", "--format", "json"},
+                 go_env(), std::chrono::seconds(120), elsewhere);
+  INFO(cmp.err);
+  CHECK(cmp.exit_code == 0);
+  auto doc = json::parse(cmp.out);
+  CHECK(doc["services"][0]["service"] == "crawler");
+  CHECK(doc["services"][0]["compared_with"].get<std::string>().find(dir + "/benchmarks/baseline-") == 0);
+}
+
 TEST_CASE("bench: per-package CPU profiles go to profiles/", "[bench]") {
   const std::string dir = copy_fixture();
   const std::string cwd = temp_dir("ncprof-prof");
@@ -115,7 +149,12 @@ TEST_CASE("bench: per-package CPU profiles go to profiles/", "[bench]") {
   REQUIRE(doc["services"][0]["profiles"].size() == 1);
   std::string prof = doc["services"][0]["profiles"][0];
   CHECK(prof.rfind(cwd + "/profiles/bench_benchmod_benchmod_cpu_", 0) == 0);
+  CHECK(prof.ends_with(".pb.gz"));
   CHECK(fs::exists(prof));
+  // No test binary is left behind in the package or the working directory.
+  for (const auto& d : {dir, cwd}) {
+    for (const auto& f : list_dir(d)) CHECK(!f.ends_with(".test"));
+  }
   auto top = run_ncprof({"top", prof});
   CHECK(top.exit_code == 0);
   CHECK(top.out.find("Type: cpu") != std::string::npos);

@@ -1,5 +1,7 @@
 // ncprof bench [SERVICE...] [--all] [--dir DIR]: run Go benchmarks, keep
 // baselines, compare with benchstat's statistics, and gate CI.
+#include <unistd.h>
+
 #include <filesystem>
 #include <memory>
 
@@ -40,6 +42,32 @@ struct Target {
   std::string name;
   std::string dir;
 };
+
+// go test -benchtime: a Go duration (1s, 500ms, 1m30s) or a count (100x).
+bool valid_benchtime(const std::string& s) {
+  if (s.size() > 1 && s.back() == 'x') {
+    return std::all_of(s.begin(), s.end() - 1, [](char c) { return c >= '0' && c <= '9'; });
+  }
+  std::size_t i = 0;
+  bool any = false;
+  while (i < s.size()) {
+    const std::size_t start = i;
+    while (i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) ++i;
+    if (i == start) return false;
+    bool unit = false;
+    for (const char* u : {"ns", "us", "\u00b5s", "ms", "s", "m", "h"}) {
+      const std::string_view uv(u);
+      if (s.compare(i, uv.size(), uv) == 0) {  // "ms" is tried before "m" and "s"
+        i += uv.size();
+        unit = true;
+        break;
+      }
+    }
+    if (!unit) return false;
+    any = true;
+  }
+  return any;
+}
 
 Result<std::vector<Target>> bench_targets(const BenchArgs& args) {
   if (!args.dir.empty()) {
@@ -91,10 +119,17 @@ void write_profiles(const Target& t, const BenchArgs& args, std::vector<std::str
     pos = nl + 1;
     if (pkg.empty()) continue;
     std::string base = pkg.substr(pkg.rfind('/') == std::string::npos ? 0 : pkg.rfind('/') + 1);
-    std::string file = fs::absolute(fmt::format("profiles/bench_{}_{}_{}_{}.pprof", t.name, base, args.profile, stamp));
+    std::string file = fs::absolute(fmt::format("profiles/bench_{}_{}_{}_{}.pb.gz", t.name, base, args.profile, stamp));
+    // go test keeps the test binary next to a profile it writes: build it
+    // into a directory of our own instead of the package's, and remove it.
+    std::error_code ec;
+    const fs::path bin_dir = fs::temp_directory_path(ec) / fmt::format("ncprof-bench-{}-{}", ::getpid(), base);
+    fs::create_directories(bin_dir, ec);
     std::vector<std::string> cmd = {"go", "test", "-run", "^$", "-bench", args.bench, "-count", "1", "-benchtime",
-                                    args.benchtime, args.profile == "cpu" ? "-cpuprofile" : "-memprofile", file, pkg};
+                                    args.benchtime, "-o", (bin_dir / (base + ".test")).string(),
+                                    args.profile == "cpu" ? "-cpuprofile" : "-memprofile", file, pkg};
     auto r = util::run_process(cmd, t.dir);
+    fs::remove_all(bin_dir, ec);
     if (!r || r->exit_code != 0) {
       problems.push_back(fmt::format("{}: profiling {} failed: {}", t.dir, pkg, r ? r->err + r->out : r.error().message));
     } else if (fs::exists(file)) {
@@ -103,29 +138,59 @@ void write_profiles(const Target& t, const BenchArgs& args, std::vector<std::str
   }
 }
 
-int run_bench(const BenchArgs& args) {
+int run_bench(BenchArgs args) {
+  auto usage = [](std::string m) { return report_error(Error{ErrorKind::usage, std::move(m)}); };
+  // `--compare crawler`: a service to run and compare, not a baseline file.
+  // A path-like value is a file; a bare word is a configured service first.
+  if (!args.compare_file.empty() && !targets::looks_like_path(args.compare_file)) {
+    auto reg = targets::load_registry(args.targets.config, args.targets.host);
+    if (!reg) return report_error(reg.error());
+    std::error_code ec;
+    if (reg->find(args.compare_file) || !fs::is_regular_file(args.compare_file, ec)) {
+      args.targets.targets.push_back(args.compare_file);
+      args.compare_file.clear();
+    }
+  }
+  if (args.count < 1) return usage(fmt::format("--count must be 1 or more (got {})", args.count));
+  if (!valid_benchtime(args.benchtime)) {
+    return usage(fmt::format("--benchtime '{}' is not a go test benchtime (e.g. 1s, 500ms, 100x)", args.benchtime));
+  }
+  if (!(args.alpha > 0 && args.alpha < 1)) return usage(fmt::format("--alpha must be between 0 and 1 (got {})", args.alpha));
+  if (args.fail_on && !(*args.fail_on >= 0)) return usage("--fail-on must be a percentage of 0 or more");
+  if (!args.compare_file.empty()) {
+    // Read now: a missing or empty baseline is found before the benchmarks run, not after.
+    auto text = util::read_file(args.compare_file, 1ull << 30);
+    if (!text) return report_error(text.error());
+    bench::BenchData probe;
+    bench::parse_bench(*text, args.compare_file, probe);
+    if (probe.results.empty()) return usage(fmt::format("{}: no benchmark results in the baseline", args.compare_file));
+  }
   auto targets = bench_targets(args);
   if (!targets) return report_error(targets.error());
-  if (args.count < 1) return report_error(Error{ErrorKind::usage, "--count must be at least 1"});
   if (!args.profile.empty() && args.profile != "cpu" && args.profile != "mem") {
     return report_error(Error{ErrorKind::usage, "--profile is cpu or mem"});
+  }
+  // Every service's baseline is found before anything runs.
+  std::vector<std::optional<std::string>> base_files(targets->size());
+  if (args.compare) {
+    for (std::size_t i = 0; i < targets->size(); ++i) {
+      const auto& t = (*targets)[i];
+      base_files[i] = args.compare_file.empty() ? bench::newest_baseline(t.dir) : std::optional(args.compare_file);
+      if (!base_files[i]) {
+        return usage(fmt::format("{}: no baseline in {}/benchmarks (run ncprof bench --baseline first, or give "
+                                 "--compare FILE)",
+                                 t.name, t.dir));
+      }
+    }
   }
   bench::RunOptions ro{args.bench, args.benchtime, args.count, args.benchmem, "go"};
   bool any_failed = false, any_regression = false;
   nlohmann::json report = nlohmann::json::array();
   const auto now = std::chrono::system_clock::now();
-  for (const auto& t : *targets) {
+  for (std::size_t ti = 0; ti < targets->size(); ++ti) {
+    const auto& t = (*targets)[ti];
     nlohmann::json entry = {{"service", t.name}, {"dir", t.dir}};
-    // Find the baseline before a new one is written.
-    std::optional<std::string> base_file;
-    if (args.compare) {
-      base_file = args.compare_file.empty() ? bench::newest_baseline(t.dir) : std::optional(args.compare_file);
-      if (!base_file) {
-        return report_error(Error{ErrorKind::usage, fmt::format("{}: no baseline in {}/benchmarks (run ncprof bench "
-                                                                "--baseline first, or give --compare FILE)",
-                                                                t.name, t.dir)});
-      }
-    }
+    const std::optional<std::string>& base_file = base_files[ti];
     fmt::print(stderr, "ncprof: {}: {}\n", t.name, fmt::join(std::vector<std::string>{"go", "test", "-run", "'^$'",
                                                                                        "-bench", ro.bench, "-count",
                                                                                        std::to_string(ro.count),
