@@ -4,7 +4,15 @@ _ncprof() {
   local cur prev words cword
   _init_completion 2>/dev/null || { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; }
   local commands="capture health top diff merge compare-heap leak-check goroutines benchstat bench"
-  local services="crawler source-manager classifier publisher-api publisher-router auth search"
+  # Service names from the config ncprof reads (--config on the line,
+  # else NCPROF_CONFIG, ./ncprof.yaml, ~/.config/ncprof/config.yaml).
+  local cfg=() i
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    [[ ${COMP_WORDS[i]} == --config ]] && cfg=(--config "${COMP_WORDS[i+1]}")
+  done
+  local services
+  services=$("${COMP_WORDS[0]}" __complete services "${cfg[@]}" 2>/dev/null) ||
+    services="crawler source-manager classifier publisher-api publisher-router auth search"
   local target_opts="--all --config --host --insecure --cacert --format"
   local top_opts="--base --diff-base --sample-index --nodecount --cum --focus --ignore --hide --show --granularity --no-trim --format"
   local sub=""
@@ -13,7 +21,10 @@ _ncprof() {
   done
   case $prev in
     --type|-t) COMPREPLY=($(compgen -W "heap allocs cpu goroutine block mutex threadcreate trace" -- "$cur")); return ;;
-    --format) COMPREPLY=($(compgen -W "text json csv" -- "$cur")); return ;;
+    --format)
+      if [[ $sub == benchstat ]]; then COMPREPLY=($(compgen -W "text csv json" -- "$cur"))
+      else COMPREPLY=($(compgen -W "text json" -- "$cur")); fi
+      return ;;
     --profile) COMPREPLY=($(compgen -W "cpu mem" -- "$cur")); return ;;
     --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --granularity) COMPREPLY=($(compgen -W "functions lines files addresses" -- "$cur")); return ;;
@@ -25,7 +36,7 @@ _ncprof() {
     capture) COMPREPLY=($(compgen -W "$services $target_opts --type --duration --out --gc --debug --delta --timeout --concurrency --max-bytes" -- "$cur")) ;;
     health) COMPREPLY=($(compgen -W "$services $target_opts --watch --timeout" -- "$cur")) ;;
     top) COMPREPLY=($(compgen -f -W "$top_opts" -- "$cur")) ;;
-    diff) COMPREPLY=($(compgen -f -W "$top_opts --output -o" -- "$cur")) ;;
+    diff) COMPREPLY=($(compgen -f -W "${top_opts/--base /} --output -o" -- "$cur")) ;;
     merge) COMPREPLY=($(compgen -f -W "--output -o" -- "$cur")) ;;
     compare-heap) COMPREPLY=($(compgen -f -W "$services $target_opts --baseline-file --current-file --interval --sample-index --warn --fail --warn-rate --fail-rate --min-growth --out --timeout" -- "$cur")) ;;
     leak-check) COMPREPLY=($(compgen -W "$services $target_opts --interval --count --warmup --alpha --min-heap-rate --min-goroutine-rate --min-growth --min-samples --timeout --log-dir" -- "$cur")) ;;

@@ -1,6 +1,14 @@
 # fish completion for ncprof. Install: copy to ~/.config/fish/completions/
 set -l commands capture health top diff merge compare-heap leak-check goroutines benchstat bench
-set -l services crawler source-manager classifier publisher-api publisher-router auth search
+# Service names from the config ncprof reads (--config on the line too).
+function __ncprof_services
+  set -l words (commandline -opc)
+  set -l cfg
+  set -l i (contains -i -- --config $words)
+  and set cfg --config $words[(math $i + 1)]
+  $words[1] __complete services $cfg 2>/dev/null
+  or printf '%s\n' crawler source-manager classifier publisher-api publisher-router auth search
+end
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a capture -d 'Capture profiles from services'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a health -d 'Show /health/memory of services'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a top -d 'Top table, as go tool pprof -top'
@@ -13,7 +21,7 @@ complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a benchsta
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a bench -d 'Run Go benchmarks, baselines, CI gate'
 complete -c ncprof -n "not __fish_seen_subcommand_from $commands" -l max-decompressed -r -d 'Refuse profiles inflating past SIZE'
 for cmd in capture health compare-heap leak-check bench
-  complete -c ncprof -f -n "__fish_seen_subcommand_from $cmd" -a "$services"
+  complete -c ncprof -f -n "__fish_seen_subcommand_from $cmd" -a "(__ncprof_services)"
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l all -d 'Every configured service'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l config -r -F -d 'Config file'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l host -r -d 'Host of the built-in services'
@@ -31,9 +39,10 @@ complete -c ncprof -n "__fish_seen_subcommand_from capture" -l delta -r -d 'Delt
 complete -c ncprof -n "__fish_seen_subcommand_from capture" -l concurrency -r
 complete -c ncprof -n "__fish_seen_subcommand_from capture" -l max-bytes -r
 complete -c ncprof -n "__fish_seen_subcommand_from health" -l watch -r -d 'Refresh interval'
+complete -c ncprof -n "__fish_seen_subcommand_from top" -l base -r -F -d 'Subtract this profile'
+complete -c ncprof -n "__fish_seen_subcommand_from top" -l diff-base -r -F -d 'Compare against this profile'
+complete -c ncprof -n "__fish_seen_subcommand_from diff" -l diff-base -d 'Percentages relative to the base'
 for cmd in top diff
-  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l base -r -F
-  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l diff-base -r -F
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l sample-index -r -a 'inuse_space inuse_objects alloc_space alloc_objects cpu samples delay contentions'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l nodecount -r
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l cum

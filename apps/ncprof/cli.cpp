@@ -47,7 +47,7 @@ CLI::Validator at_least(long long min) {
         if (n < min) return fmt::format("must be {} or more (got {})", min, v);
         return {};
       },
-      fmt::format("INT>={}", min));
+      "");
 }
 
 std::string nearest(const std::string& word, const std::vector<std::string>& candidates) {

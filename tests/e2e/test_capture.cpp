@@ -113,7 +113,10 @@ TEST_CASE("capture targets: names, NAME PORT, host:port and URLs", "[capture]") 
                             "--config", fleet.config, "--out", out, "--format", "json"},
                            0);
   REQUIRE(hostport["results"].size() == 2);
-  CHECK(hostport["results"][0]["service"] == "127.0.0.1_" + std::to_string(crawler.pprof_port));
+  // Named as written (errors say the address), files named safely.
+  CHECK(hostport["results"][0]["service"] == "127.0.0.1:" + std::to_string(crawler.pprof_port));
+  CHECK(hostport["results"][0]["file"].get<std::string>().find("/127.0.0.1_" + std::to_string(crawler.pprof_port) +
+                                                               "_heap_") != std::string::npos);
   CHECK(hostport["results"][1]["url"] ==
         "http://127.0.0.1:" + std::to_string(auth.pprof_port) + "/debug/pprof/heap");
 
@@ -275,4 +278,25 @@ TEST_CASE("a delta heap profile with allocations is not flagged empty", "[captur
                       0);
   CHECK(doc["results"][0]["ok"] == true);
   CHECK(doc["results"][0]["empty"] == false);
+  // The table writes sizes one way, BYTES as TOTAL: "1.92kB", never "1.9 kB".
+  auto text = run_ncprof({"capture", "crawler", "--type", "heap", "--config", fleet.config, "--out",
+                          fleet.dir + "/profiles"});
+  CHECK(text.exit_code == 0);
+  CHECK(std::regex_search(text.out, std::regex("crawler +heap +[0-9.]+(B|kB|MB) ")));
+  CHECK(!std::regex_search(text.out, std::regex("[0-9] (B|kB|MB)")));
+}
+
+TEST_CASE("a service name cannot put a file outside --out", "[capture]") {
+  auto good_profile = ncprof::profile::encode_profile(ProfileBuilder::heap().sample({"f"}, {1, 2, 3, 4}).build());
+  BrokenServer server(good_profile);
+  const std::string dir = temp_dir("ncprof-escape");
+  const std::string cfg = dir + "/c.yaml";
+  write_file(cfg, "replace: true\nservices:\n  ../../escaped:\n    pprof: " + server.url("good") + "\n");
+  fs::create_directories(dir + "/a/b");
+  auto doc = run_json({"capture", "--all", "--config", cfg, "--out", dir + "/a/b/out", "--format", "json"}, 0);
+  const std::string file = doc["results"][0]["file"];
+  CHECK(file.rfind(dir + "/a/b/out/", 0) == 0);
+  CHECK(file.find("/../") == std::string::npos);
+  CHECK(list_dir(dir + "/a/b/out").size() == 1);
+  CHECK(!fs::exists(dir + "/escaped_heap"));
 }

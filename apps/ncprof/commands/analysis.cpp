@@ -11,7 +11,7 @@
 namespace ncprof::app {
 
 void TopFlags::add_to(CLI::App& cmd) {
-  cmd.add_option("--sample-index", sample_index, "Sample type to report, by name (inuse_space) or number");
+  cmd.add_option("--sample-index", sample_index, "Sample type to report, by name (inuse_space) or number (default: the profile's default type, else the last, as pprof)");
   cmd.add_option("--nodecount", nodecount, "Show at most N nodes (0: all)")->check(at_least(0))->capture_default_str();
   cmd.add_flag("--cum", cum, "Sort by cumulative value");
   cmd.add_option("--focus", focus, "Only samples with a frame matching this regexp");

@@ -119,7 +119,8 @@ void write_profiles(const Target& t, const BenchArgs& args, std::vector<std::str
     pos = nl + 1;
     if (pkg.empty()) continue;
     std::string base = pkg.substr(pkg.rfind('/') == std::string::npos ? 0 : pkg.rfind('/') + 1);
-    std::string file = fs::absolute(fmt::format("profiles/bench_{}_{}_{}_{}.pb.gz", t.name, base, args.profile, stamp));
+    std::string file = fs::absolute(fmt::format("profiles/bench_{}_{}_{}_{}.pb.gz", util::file_name_part(t.name),
+                                                util::file_name_part(base), args.profile, stamp));
     // go test keeps the test binary next to a profile it writes: build it
     // into a directory of our own instead of the package's, and remove it.
     std::error_code ec;
@@ -289,6 +290,7 @@ int run_bench(BenchArgs args) {
 void add_bench_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions&) {
   auto args = std::make_shared<BenchArgs>();
   auto* cmd = app.add_subcommand("bench", "Run Go benchmarks per service, keep baselines, compare, gate CI");
+  cmd->footer("Examples:\n  ncprof bench --baseline\n  ncprof bench --compare --fail-on 10\n  ncprof bench --all --baseline");
   args->targets.add_to(*cmd);
   cmd->add_option("--dir", args->dir, "Benchmark directory (instead of the config's bench:)");
   cmd->add_flag("--baseline", args->baseline, "Save the run as benchmarks/baseline-<YYYY-MM-DD>.txt");

@@ -107,6 +107,7 @@ int run_benchstat(const BenchstatArgs& args) {
 void add_benchstat_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions&) {
   auto args = std::make_shared<BenchstatArgs>();
   auto* cmd = app.add_subcommand("benchstat", "Summarise and compare Go benchmark results, as benchstat (v2) does");
+  cmd->footer("Examples:\n  ncprof benchstat old.txt new.txt\n  ncprof benchstat --format csv base=baseline.txt new=latest.txt");
   cmd->add_option("FILE", args->files, "Benchmark output files (label=path to name a column); the first is the base")
       ->required();
   cmd->add_option("--alpha", args->alpha, "Consider a change significant if p < alpha")->capture_default_str();

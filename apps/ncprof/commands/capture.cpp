@@ -149,7 +149,7 @@ int run_capture(const CaptureArgs& args, const GlobalOptions& global) {
                    ? "  (empty profile: is runtime.Set" + std::string(r.type == "block" ? "BlockProfileRate" : "MutexProfileFraction") + " on?)"
                    : "  (empty profile)";
       }
-      fmt::print("{:<{}}  {:<12} {:>10} {:>8} {:>10}  {}{}\n", r.service, width, r.type, util::human_bytes(r.bytes),
+      fmt::print("{:<{}}  {:<12} {:>10} {:>8} {:>10}  {}{}\n", r.service, width, r.type, profile::scaled_label(static_cast<std::int64_t>(r.bytes), "bytes", "minimum"),
                  r.decoded ? std::to_string(r.samples) : "-", describe_total(r), r.file, note);
     }
     fmt::print("{} captured, {} failed\n", results.size() - static_cast<std::size_t>(failed), failed);
@@ -165,11 +165,12 @@ int run_capture(const CaptureArgs& args, const GlobalOptions& global) {
 void add_capture_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions& global) {
   auto args = std::make_shared<CaptureArgs>();
   auto* cmd = app.add_subcommand("capture", "Capture profiles from one, many or all services at once");
+  cmd->footer("Examples:\n  ncprof capture --all --type heap\n  ncprof capture --all --type cpu --duration 60\n  ncprof capture crawler auth --type goroutine --debug 2");
   args->targets.add_to(*cmd);
   cmd->add_option("--type,-t", args->type, std::string("Profile type: ") + capture::all_type_names())
       ->capture_default_str();
   cmd->add_option("--duration", args->duration, "Length of cpu and trace captures (30, 30s, 5m; default 30s)");
-  cmd->add_option("--out,-o", args->out, "Directory for the files")->capture_default_str();
+  cmd->add_option("--out", args->out, "Directory for the files")->capture_default_str();
   cmd->add_flag("--gc", args->gc, "Run a GC before the heap profile (gc=1)");
   cmd->add_option("--debug", args->debug, "Save the text form (?debug=N) as .txt");
   cmd->add_option("--delta", args->delta, "Delta profile over this long (heap, allocs, block, mutex)");

@@ -48,6 +48,7 @@ int run_diff(const DiffArgs& args, const GlobalOptions& global) {
 void add_diff_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions& global) {
   auto args = std::make_shared<DiffArgs>();
   auto* cmd = app.add_subcommand("diff", "Subtract BASE from NEW: write the diff profile (-o) or print its top table");
+  cmd->footer("Examples:\n  ncprof diff before.pb.gz after.pb.gz\n  ncprof diff before.pb.gz after.pb.gz -o growth.pb.gz");
   cmd->add_option("BASE", args->base, "Base profile")->required();
   cmd->add_option("NEW", args->current, "New profile")->required();
   cmd->add_option("-o,--output", args->out, "Write the diff profile here (gzip protobuf)");

@@ -142,6 +142,7 @@ int run_goroutines(const GoroutineArgs& args) {
 void add_goroutines_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions&) {
   auto args = std::make_shared<GoroutineArgs>();
   auto* cmd = app.add_subcommand("goroutines", "Goroutines grouped by stack; with --base, the stacks that grew");
+  cmd->footer("Examples:\n  ncprof goroutines crawler\n  ncprof goroutines after.txt --base before.pprof");
   cmd->add_option("SOURCE", args->source, "A goroutine profile, a ?debug=1/2 dump, or a target")->required();
   cmd->add_option("--base", args->base, "An earlier dump or target to compare with");
   args->targets.add_to(*cmd, false);

@@ -152,6 +152,7 @@ int run_health(const HealthArgs& args) {
 void add_health_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions&) {
   auto args = std::make_shared<HealthArgs>();
   auto* cmd = app.add_subcommand("health", "Show /health/memory of every service side by side");
+  cmd->footer("Examples:\n  ncprof health --all\n  ncprof health crawler search --watch 5s");
   args->targets.add_to(*cmd);
   cmd->add_option("--watch", args->watch, "Refresh every D (e.g. 5s) until interrupted");
   cmd->add_option("--timeout", args->timeout, "Time allowed per request")->capture_default_str();

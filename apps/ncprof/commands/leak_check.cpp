@@ -213,6 +213,7 @@ int run_leak_check_cmd(const LeakArgs& args, const GlobalOptions& global) {
 void add_leak_check_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions& global) {
   auto args = std::make_shared<LeakArgs>();
   auto* cmd = app.add_subcommand("leak-check", "Sample heap and goroutines over time and give a leak verdict per service");
+  cmd->footer("Examples:\n  ncprof leak-check crawler 6060\n  ncprof leak-check --all --interval 2s --count 15");
   args->targets.add_to(*cmd);
   cmd->add_option("--interval", args->interval, "Time between samples")->capture_default_str();
   cmd->add_option("--count", args->count, "Samples in all")->capture_default_str();

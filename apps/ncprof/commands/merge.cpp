@@ -27,6 +27,7 @@ int run_merge(const MergeArgs& args, const GlobalOptions& global) {
 void add_merge_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions& global) {
   auto args = std::make_shared<MergeArgs>();
   auto* cmd = app.add_subcommand("merge", "Merge profiles of the same type into one file");
+  cmd->footer("Examples:\n  ncprof merge a.pb.gz b.pb.gz -o all.pb.gz");
   cmd->add_option("FILE", args->files, "Profiles to merge")->required();
   cmd->add_option("-o,--output", args->out, "Output file (gzip protobuf)")->required();
   cmd->callback([args, &dispatch, &global] { dispatch.run = [args, &global] { return run_merge(*args, global); }; });

@@ -41,6 +41,7 @@ int run_top(const TopArgs& args, const GlobalOptions& global) {
 void add_top_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions& global) {
   auto args = std::make_shared<TopArgs>();
   auto* cmd = app.add_subcommand("top", "Print the top table of one or more profiles (merged), as go tool pprof -top");
+  cmd->footer("Examples:\n  ncprof top profiles/crawler_heap_20261126_101500.pb.gz\n  ncprof top cpu.pb.gz --nodecount 20 --focus main");
   cmd->add_option("FILE", args->files, "Profile files (gzip or raw protobuf)")->required();
   auto* base = cmd->add_option("--base", args->base, "Subtract this profile (pprof -base)");
   auto* diff = cmd->add_option("--diff-base", args->diff_base, "Compare against this profile (pprof -diff_base)");

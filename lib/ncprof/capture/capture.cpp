@@ -172,7 +172,8 @@ std::vector<CaptureResult> capture_all(const std::vector<targets::Service>& serv
       continue;
     }
     std::string ext = opts.debug ? ".txt" : (opts.type == ProfileType::trace ? ".trace" : ".pb.gz");
-    std::string base = fmt::format("{}/{}_{}_{}", opts.out_dir, res.service, res.type, stamp);
+    std::string base =
+        fmt::format("{}/{}_{}_{}", opts.out_dir, util::file_name_part(res.service), res.type, stamp);
     std::string path = base + ext;
     for (int n = 2; std::filesystem::exists(path); ++n) path = fmt::format("{}-{}{}", base, n, ext);
     auto ok = util::make_dirs(opts.out_dir);

@@ -237,16 +237,14 @@ Result<Registry> load_registry(const std::string& explicit_config, const std::st
 
 namespace {
 
+// The name of an ad-hoc target, as users wrote it: "10.0.0.7:6060" (the
+// scheme and path dropped). File names make it safe where they use it.
 std::string name_for(const std::string& spec) {
   std::string s = spec;
   for (const char* p : {"http://", "https://"}) {
     if (s.rfind(p, 0) == 0) s = s.substr(std::string(p).size());
   }
-  s = s.substr(0, s.find('/'));
-  for (auto& c : s) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') c = '_';
-  }
-  return s;
+  return s.substr(0, s.find('/'));
 }
 
 }  // namespace

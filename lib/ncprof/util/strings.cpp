@@ -149,6 +149,16 @@ std::string printable(std::string_view text) {
   return out;
 }
 
+std::string file_name_part(std::string_view name) {
+  std::string out;
+  for (char c : name.substr(0, 100)) {
+    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+    out += ok ? c : '_';
+  }
+  if (out.empty() || out.find_first_not_of('.') == std::string::npos) out.insert(0, "_");
+  return out;
+}
+
 std::string human_bytes(std::uint64_t n) {
   if (n < 1024) return fmt::format("{} B", n);
   double v = static_cast<double>(n);

@@ -34,6 +34,11 @@ std::string date_for_file(std::chrono::system_clock::time_point t);
 // (escape sequences, carriage returns, newlines) written as \xNN.
 std::string printable(std::string_view text);
 
+// A name made safe as one part of a file name: only letters, digits, '.',
+// '-' and '_' (others become '_'), never "", "." or "..", so a service
+// called "../../x" cannot write outside its directory.
+std::string file_name_part(std::string_view name);
+
 // Lines without their "\n" (and a "\r" before it); no empty last line.
 std::vector<std::string_view> split_lines(std::string_view text);
 
