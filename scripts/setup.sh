@@ -13,7 +13,7 @@ PACKAGES=(
   libprotobuf-dev protobuf-compiler zlib1g-dev libdeflate-dev
   libexpected-dev libyaml-cpp-dev nlohmann-json3-dev catch2
   golang-go ca-certificates time gzip
-  zsh fish
+  zsh fish curl
 )
 
 missing=()

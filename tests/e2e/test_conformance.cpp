@@ -19,10 +19,17 @@ std::string fmt_args(const std::vector<std::string>& v) {
   return s;
 }
 
-std::vector<std::string> corpus_files() {
+// The repository's profiles, and an external corpus's when there is one.
+std::vector<std::string> profile_files(const std::string& dir) {
   std::vector<std::string> files;
-  for (const auto& f : list_dir(corpus_dir())) {
-    if (f.ends_with(".pprof") || f.ends_with(".pb.gz")) files.push_back(f);
+  if (dir.empty()) return files;
+  for (const auto& f : list_dir(dir)) {
+    if (fs::is_directory(f)) {
+      auto sub = profile_files(f);
+      files.insert(files.end(), sub.begin(), sub.end());
+    } else if (f.ends_with(".pprof") || f.ends_with(".pb.gz")) {
+      files.push_back(f);
+    }
   }
   return files;
 }
@@ -53,17 +60,24 @@ void compare_all_option_sets(const std::vector<std::string>& files, const std::v
 
 }  // namespace
 
-TEST_CASE("corpus profiles: ncprof top equals go tool pprof -top", "[conformance]") {
-  auto files = corpus_files();
-  INFO("corpus: " << corpus_dir());
-  REQUIRE(files.size() >= 12);
+TEST_CASE("test data profiles: ncprof top equals go tool pprof -top", "[conformance]") {
+  auto files = profile_files(test_data_dir());
+  INFO("test data: " << test_data_dir());
+  REQUIRE(files.size() >= 11);
   non_empty_tables = 0;
   for (const auto& f : files) compare_all_option_sets({f});
   CHECK(non_empty_tables >= 100);
 }
 
-TEST_CASE("corpus: heap sample indexes, -base, -diff_base and merged inputs", "[conformance]") {
-  const std::string rt = corpus_dir() + "/go-runtime/";
+TEST_CASE("an external corpus, when there is one, adds cases", "[conformance]") {
+  auto files = profile_files(extra_corpus_dir());
+  INFO("external corpus: " << (extra_corpus_dir().empty() ? "none" : extra_corpus_dir()));
+  for (const auto& f : files) compare_all_option_sets({f});
+  SUCCEED(files.size() << " external profiles compared");
+}
+
+TEST_CASE("test data: heap sample indexes, -base, -diff_base and merged inputs", "[conformance]") {
+  const std::string rt = test_data_dir() + "/go-runtime/";
   for (const char* si : {"alloc_space", "alloc_objects", "inuse_objects", "inuse_space"}) {
     auto go = go_pprof_top({std::string("-sample_index=") + si}, {rt + "heap-2.pprof"});
     auto nc = ncprof_top({"--sample-index", si}, {rt + "heap-2.pprof"});
@@ -76,7 +90,7 @@ TEST_CASE("corpus: heap sample indexes, -base, -diff_base and merged inputs", "[
   compare_all_option_sets({rt + "heap-2.pprof"}, {"-diff_base=" + rt + "heap-1.pprof"},
                           {"--diff-base", rt + "heap-1.pprof"});
   compare_all_option_sets({rt + "heap-1.pprof", rt + "heap-2.pprof"});
-  compare_all_option_sets({corpus_dir() + "/pprof-testdata/large.cpu.pb.gz", rt + "cpu.pprof"});
+  compare_all_option_sets({test_data_dir() + "/cpu-long.pb.gz", rt + "cpu.pprof"});
 }
 
 TEST_CASE("profiles captured from the Go fixture: ncprof top equals go tool pprof -top", "[conformance][fixture]") {
@@ -109,7 +123,7 @@ TEST_CASE("profiles captured from the Go fixture: ncprof top equals go tool ppro
 }
 
 TEST_CASE("ncprof diff and merge write profiles go tool pprof reads the same", "[conformance][roundtrip]") {
-  const std::string rt = corpus_dir() + "/go-runtime/";
+  const std::string rt = test_data_dir() + "/go-runtime/";
   std::string dir = temp_dir("ncprof-rt");
   for (bool diff_base : {false, true}) {
     std::vector<std::string> args = {"diff", rt + "heap-1.pprof", rt + "heap-2.pprof", "-o", dir + "/d.pb.gz"};
@@ -132,15 +146,15 @@ TEST_CASE("ncprof diff and merge write profiles go tool pprof reads the same", "
   auto m = run_ncprof({"merge", inputs[0], inputs[1], "-o", dir + "/m.pb.gz"});
   REQUIRE(m.exit_code == 0);
   CHECK(go_pprof_top({}, {dir + "/m.pb.gz"}).out == go_pprof_top({}, inputs).out);
-  auto big = run_ncprof({"merge", corpus_dir() + "/pprof-testdata/large.cpu.pb.gz", rt + "cpu.pprof", "-o", dir + "/c.pb.gz"});
+  auto big = run_ncprof({"merge", test_data_dir() + "/cpu-long.pb.gz", rt + "cpu.pprof", "-o", dir + "/c.pb.gz"});
   REQUIRE(big.exit_code == 0);
   CHECK(table_rows(go_pprof_top({}, {dir + "/c.pb.gz"}).out) ==
-        table_rows(go_pprof_top({}, {corpus_dir() + "/pprof-testdata/large.cpu.pb.gz", rt + "cpu.pprof"}).out));
+        table_rows(go_pprof_top({}, {test_data_dir() + "/cpu-long.pb.gz", rt + "cpu.pprof"}).out));
   fs::remove_all(dir);
 }
 
 TEST_CASE("top with json format carries the same rows with raw numbers", "[top][json]") {
-  const std::string f = corpus_dir() + "/go-runtime/heap-2.pprof";
+  const std::string f = test_data_dir() + "/go-runtime/heap-2.pprof";
   auto text = ncprof_top({}, {f});
   auto json = ncprof_top({"--format", "json"}, {f});
   REQUIRE(json.exit_code == 0);

@@ -95,7 +95,7 @@ TEST_CASE("a missing file, a directory and bad options are usage errors", "[erro
   CHECK(run_ncprof({"top"}).exit_code == 2);
   CHECK(run_ncprof({"top", good, "--granularity", "bytes"}).exit_code == 2);
   CHECK(run_ncprof({"frobnicate"}).exit_code == 2);
-  auto mixed = run_ncprof({"merge", good, corpus_dir() + "/go-runtime/cpu.pprof", "-o", dir + "/m.pb.gz"});
+  auto mixed = run_ncprof({"merge", good, test_data_dir() + "/go-runtime/cpu.pprof", "-o", dir + "/m.pb.gz"});
   CHECK(mixed.exit_code == 2);
   CHECK(mixed.err.find("incompatible") != std::string::npos);
   CHECK_FALSE(file_exists(dir + "/m.pb.gz"));

@@ -279,7 +279,7 @@ TEST_CASE("compare-heap: Ctrl-C during the wait keeps the baseline and exits 130
 }
 
 TEST_CASE("goroutines: group a dump, compare with a base, read a live target", "[leak][goroutines]") {
-  const std::string rt = corpus_dir() + "/go-runtime/";
+  const std::string rt = test_data_dir() + "/go-runtime/";
   auto one = run_ncprof({"goroutines", rt + "goroutine-2.txt", "--format", "json"});
   REQUIRE(one.exit_code == 0);
   auto doc = json::parse(one.out);

@@ -1,12 +1,17 @@
 #include "support/fixture.hpp"
 
+#include <filesystem>
 #include <stdexcept>
 
 namespace ncprof::test {
 
 std::string ncprof_bin() { return NCPROF_TEST_BINARY; }
 std::string goservice_bin() { return NCPROF_TEST_GOSERVICE; }
-std::string corpus_dir() { return NCPROF_TEST_CORPUS; }
+std::string test_data_dir() { return std::string(NCPROF_SOURCE_DIR) + "/tests/data"; }
+std::string extra_corpus_dir() {
+  std::error_code ec;
+  return std::filesystem::is_directory(NCPROF_TEST_CORPUS, ec) ? NCPROF_TEST_CORPUS : "";
+}
 std::string go_bin() { return NCPROF_TEST_GO; }
 
 GoService start_go_service(const GoServiceOptions& opts) {

@@ -11,7 +11,12 @@ namespace ncprof::test {
 // Paths configured by CMake.
 std::string ncprof_bin();
 std::string goservice_bin();
-std::string corpus_dir();
+// The repository's own test inputs (tests/data, made by
+// scripts/gen-testdata.sh); every test needs only these.
+std::string test_data_dir();
+// An external corpus that adds cases when it is there (../shared/corpus on
+// the project's machines); empty when it is not.
+std::string extra_corpus_dir();
 std::string go_bin();
 
 struct GoService {
