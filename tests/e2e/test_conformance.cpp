@@ -199,3 +199,27 @@ TEST_CASE("drop_frames and keep_frames prune stacks as go tool pprof does", "[co
   CHECK(out.find("runtime.keepme") != std::string::npos);
   fs::remove_all(dir);
 }
+
+TEST_CASE("regular expressions are Go's (RE2): inline flags, classes, as go tool pprof reads them", "[conformance][regex]") {
+  const std::string heap = test_data_dir() + "/go-runtime/heap-2.pprof";
+  const std::string cpu = test_data_dir() + "/cpu-long.pb.gz";
+  struct Case {
+    std::string go, nc;
+  };
+  for (const auto& [flag, pattern] : std::vector<std::pair<std::string, std::string>>{
+           {"focus", "(?i)RETAINBUFFER"},
+           {"focus", "\\pL+\\.spin"},
+           {"ignore", "[[:alpha:]]+\\.Sin"},
+           {"hide", "^runtime\\."},
+           {"show", "(?i:MAIN)\\."},
+           {"focus", "math\\.(Sin|IsNaN)"}}) {
+    for (const auto& file : {heap, cpu}) {
+      auto go = go_pprof_top({"-" + flag + "=" + pattern}, {file});
+      auto nc = ncprof_top({"--" + flag, pattern}, {file});
+      INFO(flag << "=" << pattern << " on " << file << "\n" << go.out << go.err << "\n" << nc.out << nc.err);
+      REQUIRE(go.exit_code == 0);
+      REQUIRE(nc.exit_code == 0);
+      CHECK(nc.out == go.out);
+    }
+  }
+}

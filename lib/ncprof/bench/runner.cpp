@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <regex>
+#include <algorithm>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -39,15 +40,24 @@ std::string next_baseline_path(const std::string& dir, const std::string& date) 
 }
 
 std::optional<std::string> newest_baseline(const std::string& dir) {
-  static const std::regex re(R"(baseline-(\d{4}-\d{2}-\d{2})(?:-(\d+))?\.txt)");
+  // baseline-YYYY-MM-DD.txt or baseline-YYYY-MM-DD-N.txt
+  auto is_digits = [](std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
   std::optional<std::string> best;
   std::pair<std::string, int> best_key;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir + "/benchmarks", ec)) {
-    std::smatch m;
-    std::string name = e.path().filename().string();
-    if (!std::regex_match(name, m, re)) continue;
-    std::pair<std::string, int> key{m[1], m[2].matched ? std::stoi(m[2]) : 1};
+    const std::string name = e.path().filename().string();
+    if (name.rfind("baseline-", 0) != 0 || !name.ends_with(".txt") || name.size() < 23) continue;
+    const std::string date = name.substr(9, 10);
+    const std::string rest = name.substr(19, name.size() - 19 - 4);  // "" or "-N"
+    if (!is_digits(date.substr(0, 4)) || date[4] != '-' || !is_digits(date.substr(5, 2)) || date[7] != '-' ||
+        !is_digits(date.substr(8, 2))) {
+      continue;
+    }
+    if (!rest.empty() && (rest[0] != '-' || !is_digits(rest.substr(1)) || rest.size() > 6)) continue;
+    std::pair<std::string, int> key{date, rest.empty() ? 1 : std::stoi(rest.substr(1))};
     if (!best || key > best_key) {
       best = e.path().string();
       best_key = key;

@@ -1,6 +1,7 @@
 #include "ncprof/profile/prune.hpp"
+#include "ncprof/util/regex.hpp"
 
-#include <regex>
+#include <optional>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -39,13 +40,15 @@ std::string simplify_func(const std::string& name) {
 
 Result<void> remove_uninteresting(Profile& p) {
   if (p.drop_frames.empty()) return {};
-  std::regex drop, keep;
-  bool has_keep = !p.keep_frames.empty();
-  try {
-    drop = std::regex("^(" + p.drop_frames + ")$");
-    if (has_keep) keep = std::regex("^(" + p.keep_frames + ")$");
-  } catch (const std::regex_error& e) {
-    return fail(ErrorKind::bad_input, fmt::format("invalid drop_frames/keep_frames regexp: {}", e.what()));
+  // pprof compiles "^(" + pattern + ")$": a whole-name match.
+  auto drop = util::Regex::compile("^(" + p.drop_frames + ")$", "drop_frames");
+  if (!drop) return tl::unexpected(drop.error());
+  const bool has_keep = !p.keep_frames.empty();
+  std::optional<util::Regex> keep;
+  if (has_keep) {
+    auto k = util::Regex::compile("^(" + p.keep_frames + ")$", "keep_frames");
+    if (!k) return tl::unexpected(k.error());
+    keep.emplace(std::move(*k));
   }
   const IdIndex funcs(p.functions);
   std::unordered_set<std::uint64_t> prune, prune_beneath;
@@ -55,7 +58,7 @@ Result<void> remove_uninteresting(Profile& p) {
       const Function& fn = p.functions[funcs.find(loc.lines[static_cast<std::size_t>(i)].function_id)];
       if (fn.name.empty()) continue;
       std::string name = simplify_func(fn.name);
-      if (std::regex_match(name, drop) && (!has_keep || !std::regex_match(name, keep))) break;
+      if (drop->full_match(name) && (!has_keep || !keep->full_match(name))) break;
     }
     if (i < 0) continue;
     prune_beneath.insert(loc.id);

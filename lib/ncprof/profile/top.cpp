@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <ctime>
 #include <limits>
-#include <regex>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "ncprof/profile/measure.hpp"
 #include "ncprof/profile/merge.hpp"
+#include "ncprof/util/regex.hpp"
 
 namespace ncprof::profile {
 
@@ -113,18 +113,19 @@ class Matcher {
  public:
   Matcher(const std::string& what, const std::string& pattern) {
     if (pattern.empty()) return;
-    try {
-      re_.emplace(pattern, std::regex::ECMAScript | std::regex::optimize);
-    } catch (const std::regex_error& e) {
-      error_ = fmt::format("parsing {} regexp '{}': {}", what, pattern, e.what());
+    auto re = util::Regex::compile(pattern, what);
+    if (re) {
+      re_.emplace(std::move(*re));
+    } else {
+      error_ = re.error().message;
     }
   }
   bool active() const { return re_.has_value(); }
   const std::string& error() const { return error_; }
-  bool match(const std::string& s) const { return std::regex_search(s, *re_); }
+  bool match(const std::string& s) const { return re_->search(s); }
 
  private:
-  std::optional<std::regex> re_;
+  std::optional<util::Regex> re_;
   std::string error_;
 };
 
