@@ -30,8 +30,14 @@ int report_error(const Error& e) {
   for (auto& c : msg) {
     if (c == '\n') c = ' ';
   }
-  fmt::print(stderr, "ncprof: error: {}\n", msg);
+  // Messages can quote what a server or a file said: never raw control
+  // characters on the terminal.
+  fmt::print(stderr, "ncprof: error: {}\n", util::printable(msg));
   return exit_code_for(e);
+}
+
+void report_target_error(const std::string& target, const std::string& message) {
+  fmt::print(stderr, "ncprof: error: {}: {}\n", util::printable(target), util::printable(message));
 }
 
 void warn(const std::string& message) { fmt::print(stderr, "ncprof: warning: {}\n", message); }
@@ -82,6 +88,10 @@ std::string nearest(const std::string& word, const std::vector<std::string>& can
   }
   if (best_d <= std::max<std::size_t>(2, word.size() / 3)) return best;
   return {};
+}
+
+std::string json_text(const nlohmann::json& doc, int indent) {
+  return doc.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 CLI::Validator format_choice(std::initializer_list<std::string> formats) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "ncprof/util/error.hpp"
 
@@ -34,6 +35,8 @@ int exit_code_for(const Error& e);
 // Prints "ncprof: error: MESSAGE" on stderr and returns the exit code.
 int report_error(const Error& e);
 void warn(const std::string& message);
+// "ncprof: error: TARGET: MESSAGE" for one target of many (the run goes on).
+void report_target_error(const std::string& target, const std::string& message);
 
 // "1G", "512M", "1048576" -> bytes.
 Result<std::uint64_t> parse_size(const std::string& s);
@@ -44,6 +47,11 @@ CLI::Validator at_least(long long min);
 // The nearest of `candidates` to `word`, when it is close enough to be a
 // likely typo ("captrue" -> "capture"); empty otherwise.
 std::string nearest(const std::string& word, const std::vector<std::string>& candidates);
+
+// JSON text for --format json. Names from profiles, dumps and benchmark
+// files may not be valid UTF-8: they are replaced (U+FFFD), so the output
+// is always valid JSON. indent < 0: one line.
+std::string json_text(const nlohmann::json& doc, int indent = 2);
 
 // Valid --format values for a command.
 CLI::Validator format_choice(std::initializer_list<std::string> formats);

@@ -1,6 +1,8 @@
 // Hostile input must not crash, hang or balloon: each case here was a
 // crash, a hang or gigabytes of memory once (issue 9). Inputs are built in
 // the test.
+#include <sys/resource.h>
+
 #include <climits>
 #include <string>
 
@@ -64,4 +66,82 @@ TEST_CASE("a profile's own drop_frames cannot hang or overflow the stack", "[hos
   opts.focus = "(a|aa)+$";
   auto report = profile::compute_top(backtrack, opts);
   CHECK(report);
+}
+
+namespace {
+
+// Protobuf wire helpers for hand-made hostile profiles.
+std::string varint(std::uint64_t v) {
+  std::string out;
+  while (v >= 0x80) {
+    out += static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  out += static_cast<char>(v);
+  return out;
+}
+std::string field_len(std::uint32_t field, const std::string& data) {
+  return varint(field << 3 | 2) + varint(data.size()) + data;
+}
+std::string field_varint(std::uint32_t field, std::uint64_t v) { return varint(field << 3) + varint(v); }
+
+long max_rss_kb() {
+  struct rusage ru {};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+}  // namespace
+
+TEST_CASE("a packed field repeated in many chunks appends in linear time", "[hostile]") {
+  // One sample whose location_ids come in 300,000 packed chunks of one
+  // value each (a quadratic append took minutes here).
+  std::string sample;
+  for (int i = 0; i < 300000; ++i) sample += field_len(1, varint(1));
+  std::string p = field_len(2, sample) + field_len(6, "") + field_len(6, "x");
+  auto r = profile::decode_profile(p, "chunks.pb", {});
+  // Whatever the verdict (location 1 does not exist), it comes back.
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message.find("chunks.pb") == 0);
+}
+
+TEST_CASE("labels pointing at one huge string do not balloon memory", "[hostile]") {
+  const long before = max_rss_kb();
+  std::string table = field_len(6, "") + field_len(6, "key") + field_len(6, std::string(1 << 20, 'x'));
+  std::string label = field_len(3, field_varint(1, 1) + field_varint(2, 2));
+  std::string samples;
+  for (int i = 0; i < 20000; ++i) samples += field_len(2, label);  // 20,000 x 1 MiB if copied
+  auto r = profile::decode_profile(samples + table, "labels.pb", {});
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message.find("referenced") != std::string::npos);
+  CHECK(max_rss_kb() - before < 300 * 1024);
+}
+
+TEST_CASE("gzip: a lying header, and several members, stay within the limit", "[hostile][gzip]") {
+  const long before = max_rss_kb();
+  // A tiny stream whose trailer claims 1 GiB.
+  std::string liar = util::gzip("abc");
+  liar.replace(liar.size() - 4, 4, std::string("\x00\x00\x00\x40", 4));
+  CHECK_FALSE(util::gunzip(liar, 1ull << 30, "liar.gz"));
+  // 300 members of 1 MiB of zeros: 300 MiB, refused at a 64 MiB limit.
+  const std::string member = util::gzip(std::string(1 << 20, '\0'));
+  std::string many = util::gzip("small");
+  for (int i = 0; i < 300; ++i) many += member;
+  auto r = util::gunzip(many, 64ull << 20, "many.gz");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message.find("exceeds the limit") != std::string::npos);
+  CHECK(max_rss_kb() - before < 250 * 1024);
+  // Several members within the limit inflate to all of them.
+  auto two = util::gunzip(util::gzip("ab") + util::gzip("cd"), 1 << 20, "two.gz");
+  REQUIRE(two);
+  CHECK(*two == "abcd");
+}
+
+TEST_CASE("goroutine dumps with absurd counts are refused, sums never wrap", "[hostile][goroutines]") {
+  auto r = leak::parse_goroutines(
+      "goroutine profile: total 2\n9223372036854775807 @ 0x1\n#\t0x1\tmain.f+0x1\tf.go:1\n\n"
+      "9223372036854775807 @ 0x2\n#\t0x2\tmain.g+0x1\tg.go:1\n",
+      "huge.txt");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message.find("huge.txt:2:") == 0);
 }

@@ -119,7 +119,7 @@ int print_top(const profile::Profile& original, const TopFlags& flags, const std
                           {"active_filters", report->active_filters},
                           {"rows", rows}};
     if (extra.is_object()) doc.update(extra);
-    fmt::print("{}\n", doc.dump(2));
+    fmt::print("{}\n", json_text(doc));
   } else {
     std::string text = profile::render_top_text(p, *report);
     std::fwrite(text.data(), 1, text.size(), stdout);

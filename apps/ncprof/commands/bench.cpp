@@ -280,7 +280,7 @@ int run_bench(BenchArgs args) {
     }
     report.push_back(std::move(entry));
   }
-  if (args.format == "json") fmt::print("{}\n", nlohmann::json{{"services", report}}.dump(2));
+  if (args.format == "json") fmt::print("{}\n", json_text(nlohmann::json{{"services", report}}));
   if (any_failed) return kExitTargets;
   return any_regression ? kExitFinding : kExitOk;
 }

@@ -91,7 +91,7 @@ int run_benchstat(const BenchstatArgs& args) {
   }
   auto tables = bench::build_tables(*data, {args.alpha, args.confidence});
   if (args.format == "json") {
-    fmt::print("{}\n", nlohmann::json{{"tables", tables_json(tables)}}.dump(2));
+    fmt::print("{}\n", json_text(nlohmann::json{{"tables", tables_json(tables)}}));
   } else if (args.format == "csv") {
     std::string warnings;
     fmt::print("{}", bench::render_csv(tables, warnings));

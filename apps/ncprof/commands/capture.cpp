@@ -131,7 +131,7 @@ int run_capture(const CaptureArgs& args, const GlobalOptions& global) {
     }
     nlohmann::json doc = {{"type", args.type}, {"captured", results.size() - static_cast<std::size_t>(failed)},
                           {"failed", failed}, {"results", list}};
-    fmt::print("{}\n", doc.dump(2));
+    fmt::print("{}\n", json_text(doc));
   } else {
     std::size_t width = 7;
     for (const auto& r : results) width = std::max(width, r.service.size());
@@ -140,7 +140,7 @@ int run_capture(const CaptureArgs& args, const GlobalOptions& global) {
     for (const auto& r : results) {
       if (!r.ok) {
         fmt::print("{:<{}}  {:<12} {:>10} {:>8} {:>10}  FAILED: {}\n", r.service, width, r.type, "-", "-", "-",
-                   r.error);
+                   util::printable(r.error));
         continue;
       }
       std::string note;
@@ -155,7 +155,7 @@ int run_capture(const CaptureArgs& args, const GlobalOptions& global) {
     fmt::print("{} captured, {} failed\n", results.size() - static_cast<std::size_t>(failed), failed);
   }
   for (const auto& r : results) {
-    if (!r.ok) fmt::print(stderr, "ncprof: error: {}: {}\n", r.service, r.error);
+    if (!r.ok) report_target_error(r.service, r.error);
   }
   return failed > 0 ? kExitTargets : kExitOk;
 }

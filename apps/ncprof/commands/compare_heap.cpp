@@ -210,7 +210,7 @@ int compare_files(const CompareArgs& args, const Limits& lim, const GlobalOption
   }
   if (auto ok = compare(c, *before, *after, args.sample_index, lim); !ok) return report_error(ok.error());
   if (args.format == "json") {
-    fmt::print("{}\n", comparison_json(c, lim).dump(2));
+    fmt::print("{}\n", json_text(comparison_json(c, lim)));
   } else {
     print_comparison(c);
   }
@@ -261,7 +261,7 @@ int run_compare_heap(CompareArgs args, const GlobalOptions& global) {
       ++waiting;
       fmt::print(stderr, "ncprof: {}: baseline saved: {}\n", b.service, b.file);
     } else {
-      fmt::print(stderr, "ncprof: error: {}: {}\n", b.service, b.error);
+      report_target_error(b.service, b.error);
     }
   }
   const auto t0 = std::chrono::steady_clock::now();
@@ -302,12 +302,12 @@ int run_compare_heap(CompareArgs args, const GlobalOptions& global) {
       c.error = baselines[i].error;
     } else if (auto& cur = currents[k++]; !cur.ok) {
       c.error = cur.error;
-      fmt::print(stderr, "ncprof: error: {}: {}\n", cur.service, cur.error);
+      report_target_error(cur.service, cur.error);
     } else {
       c.current_file = cur.file;
       if (auto ok = compare(c, *baselines[i].profile, *cur.profile, args.sample_index, *lim); !ok) {
         c.error = ok.error().message;
-        fmt::print(stderr, "ncprof: error: {}: {}\n", c.service, c.error);
+        report_target_error(c.service, c.error);
       }
     }
     any_error = any_error || !c.ok;
@@ -316,11 +316,11 @@ int run_compare_heap(CompareArgs args, const GlobalOptions& global) {
   }
   if (args.format == "json") {
     if (results.size() == 1) {
-      fmt::print("{}\n", comparison_json(results[0], *lim).dump(2));
+      fmt::print("{}\n", json_text(comparison_json(results[0], *lim)));
     } else {
       nlohmann::json list = nlohmann::json::array();
       for (const auto& c : results) list.push_back(comparison_json(c, *lim));
-      fmt::print("{}\n", nlohmann::json{{"services", list}}.dump(2));
+      fmt::print("{}\n", json_text(nlohmann::json{{"services", list}}));
     }
   } else {
     for (std::size_t i = 0; i < results.size(); ++i) {

@@ -92,9 +92,8 @@ int run_goroutines(const GoroutineArgs& args) {
     if (args.format == "json") {
       nlohmann::json groups = nlohmann::json::array();
       for (const auto& g : now->groups) groups.push_back(group_json(g));
-      fmt::print("{}\n", nlohmann::json{{"source", args.source}, {"format", now->format}, {"total", now->total},
-                                        {"groups", groups}}
-                             .dump(2));
+      fmt::print("{}\n", json_text(nlohmann::json{{"source", args.source}, {"format", now->format}, {"total", now->total},
+                                        {"groups", groups}}));
       return kExitOk;
     }
     fmt::print("{}: {} goroutines in {} groups ({})\n", args.source, now->total, now->groups.size(), now->format);
@@ -118,9 +117,8 @@ int run_goroutines(const GoroutineArgs& args) {
       j["growth"] = g.growth();
       list.push_back(std::move(j));
     }
-    fmt::print("{}\n", nlohmann::json{{"base", args.base}, {"source", args.source}, {"base_total", base->total},
-                                      {"total", now->total}, {"grew", list}}
-                           .dump(2));
+    fmt::print("{}\n", json_text(nlohmann::json{{"base", args.base}, {"source", args.source}, {"base_total", base->total},
+                                      {"total", now->total}, {"grew", list}}));
     return kExitOk;
   }
   fmt::print("{} -> {}: {} -> {} goroutines ({:+})\n", args.base, args.source, base->total, now->total,

@@ -124,7 +124,7 @@ int run_health(const HealthArgs& args) {
     for (const auto& r : rows) {
       if (r.status == Status::unreachable || r.status == Status::invalid) {
         code = kExitTargets;
-        fmt::print(stderr, "ncprof: error: {}: {}\n", r.service, util::printable(r.error));
+        report_target_error(r.service, r.error);
       }
     }
     const std::string when = now_text();
@@ -132,7 +132,7 @@ int run_health(const HealthArgs& args) {
       nlohmann::json doc = {{"services", rows_json(rows)}};
       if (watch) doc["time"] = when;
       // One document per refresh, one line each, when watching.
-      fmt::print("{}\n", watch ? doc.dump() : doc.dump(2));
+      fmt::print("{}\n", json_text(doc, watch ? -1 : 2));
     } else {
       if (watch) fmt::print("{}\n", when);
       print_rows(rows);

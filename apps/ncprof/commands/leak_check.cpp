@@ -171,7 +171,7 @@ int run_leak_check_cmd(const LeakArgs& args, const GlobalOptions& global) {
                       {"goroutine_growth", gor},
                       {"samples", samples}});
     }
-    fmt::print("{}\n", nlohmann::json{{"log", log_path}, {"services", list}}.dump(2));
+    fmt::print("{}\n", json_text(nlohmann::json{{"log", log_path}, {"services", list}}));
   } else {
     for (const auto& r : reports) {
       fmt::print("{}: {}\n", r.service, leak::verdict_name(r.verdict));
@@ -201,7 +201,7 @@ int run_leak_check_cmd(const LeakArgs& args, const GlobalOptions& global) {
     fmt::print("log: {}\n", log_path);
   }
   for (const auto& r : reports) {
-    if (r.unreachable) fmt::print(stderr, "ncprof: error: {}: could not be checked: {}\n", r.service, r.reason);
+    if (r.unreachable) report_target_error(r.service, "could not be checked: " + r.reason);
   }
   if (interrupted) return kExitInterrupted;
   if (any_leak) return kExitFinding;

@@ -1,6 +1,7 @@
 #include "ncprof/leak/goroutines.hpp"
 
 #include <cctype>
+#include <cstdint>
 
 #include <algorithm>
 #include <charconv>
@@ -23,9 +24,17 @@ std::string GoroutineGroup::key(bool with_state) const {
 
 namespace {
 
+// Counts, totals and minutes: whole numbers from 0 to 10^12 (no process
+// has more goroutines), so that sums of them cannot overflow.
 bool parse_int(std::string_view s, std::int64_t& out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && p == s.data() + s.size();
+  return ec == std::errc() && p == s.data() + s.size() && out >= 0 && out <= 1'000'000'000'000;
+}
+
+// A sum of counts that stops at INT64_MAX instead of wrapping.
+std::int64_t add_counts(std::int64_t a, std::int64_t b) {
+  std::int64_t r = 0;
+  return __builtin_add_overflow(a, b, &r) ? INT64_MAX : r;
 }
 
 // "main.work+0xce" -> "main.work"
@@ -53,7 +62,7 @@ void finish(GoroutineDump& d, std::map<std::string, std::size_t>& index, Gorouti
     d.groups.push_back(std::move(g));
   } else {
     auto& have = d.groups[it->second];
-    have.count += g.count;
+    have.count = add_counts(have.count, g.count);
     have.longest_wait_minutes = std::max(have.longest_wait_minutes, g.longest_wait_minutes);
   }
 }
@@ -62,7 +71,7 @@ void sort_groups(GoroutineDump& d) {
   std::stable_sort(d.groups.begin(), d.groups.end(),
                    [](const GoroutineGroup& a, const GoroutineGroup& b) { return a.count > b.count; });
   d.total = 0;
-  for (const auto& g : d.groups) d.total += g.count;
+  for (const auto& g : d.groups) d.total = add_counts(d.total, g.count);
 }
 
 Result<GoroutineDump> parse_debug1(const std::vector<std::string_view>& lines, const std::string& source) {
@@ -275,7 +284,7 @@ std::vector<GoroutineGrowth> goroutine_growth(const GoroutineDump& base, const G
     return common.key(states);
   };
   std::map<std::string, std::int64_t> before;
-  for (const auto& g : base.groups) before[key(g)] += g.count;
+  for (const auto& g : base.groups) before[key(g)] = add_counts(before[key(g)], g.count);
   std::map<std::string, GoroutineGrowth> merged;
   for (const auto& g : now.groups) {
     auto& m = merged[key(g)];
@@ -283,7 +292,7 @@ std::vector<GoroutineGrowth> goroutine_growth(const GoroutineDump& base, const G
       m.group = g;
       if (!same_form) m.group.frames = common_frames(g.frames);
     }
-    m.now += g.count;
+    m.now = add_counts(m.now, g.count);
     m.group.longest_wait_minutes = std::max(m.group.longest_wait_minutes, g.longest_wait_minutes);
   }
   std::vector<GoroutineGrowth> out;

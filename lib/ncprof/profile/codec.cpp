@@ -53,9 +53,14 @@ std::string describe_non_profile(std::string_view data) {
 
 // The string table, read in a first pass (Go writes it after the samples),
 // so that every index resolves as it is read. Records the first bad index.
+//
+// Every string the model holds is a copy, so a small profile that points
+// many labels at one huge string would inflate without bound: the copies
+// are limited to a multiple of the profile's own size.
 class StringRefs {
  public:
-  StringRefs(const std::vector<std::string_view>& table, const std::string& source) : table_(table), source_(source) {}
+  StringRefs(const std::vector<std::string_view>& table, const std::string& source, std::uint64_t raw_size)
+      : table_(table), source_(source), budget_((64ull << 20) + 8 * raw_size) {}
   void add(std::int64_t index, std::string* target, const char* what) {
     if (index < 0 || static_cast<std::uint64_t>(index) >= table_.size()) {
       if (error_.empty()) {
@@ -64,13 +69,25 @@ class StringRefs {
       }
       return;
     }
-    target->assign(table_[static_cast<std::size_t>(index)]);
+    const std::string_view s = table_[static_cast<std::size_t>(index)];
+    copied_ += s.size();
+    if (copied_ > budget_) {
+      if (error_.empty()) {
+        error_ = fmt::format("{}: invalid profile: its strings are referenced over {} MiB worth, more than 8 times "
+                             "its size (many references to long strings)",
+                             source_, budget_ >> 20);
+      }
+      return;
+    }
+    target->assign(s);
   }
   const std::string& error() const { return error_; }
 
  private:
   const std::vector<std::string_view>& table_;
   const std::string& source_;
+  std::uint64_t budget_;
+  std::uint64_t copied_ = 0;
   std::string error_;
 };
 
@@ -257,7 +274,7 @@ Result<Profile> parse_wire(std::string_view raw, const std::string& source) {
   p.locations.reserve(n_locations);
   p.functions.reserve(n_functions);
   p.mappings.reserve(n_mappings);
-  StringRefs refs(table, source);
+  StringRefs refs(table, source, raw.size());
   std::int64_t drop = 0, keep = 0, dst = 0, doc = 0;
   std::vector<std::int64_t> comments;
   wire::Reader r(raw);

@@ -1,5 +1,8 @@
 #include "ncprof/profile/measure.hpp"
 
+#include <limits>
+#include "ncprof/util/arith.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -99,7 +102,7 @@ bool convert_unit(const UnitType& ut, std::int64_t value, const std::string& fro
 }  // namespace
 
 std::pair<double, std::string> scale_value(std::int64_t value, const std::string& from_unit, const std::string& to_unit) {
-  if (value < 0 && -value > 0) {
+  if (value < 0 && value != std::numeric_limits<std::int64_t>::min()) {
     auto [v, u] = scale_value(-value, from_unit, to_unit);
     return {-v, u};
   }

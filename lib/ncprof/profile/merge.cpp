@@ -1,4 +1,5 @@
 #include "ncprof/profile/merge.hpp"
+#include "ncprof/util/arith.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -152,7 +153,7 @@ class Merger {
       Sample& have = out_.samples[it->second];
       // A hash of label strings could collide: confirm before adding up.
       if (have.labels == ns.labels) {
-        for (std::size_t i = 0; i < have.values.size(); ++i) have.values[i] += s.values[i];
+        for (std::size_t i = 0; i < have.values.size(); ++i) have.values[i] = util::wrap_add(have.values[i], s.values[i]);
         return;
       }
       out_.samples.push_back(std::move(ns));
@@ -223,7 +224,7 @@ void scale_profile(Profile& p, double ratio) {
   std::erase_if(p.samples, [ratio](Sample& s) {
     bool keep = false;
     for (auto& v : s.values) {
-      v = static_cast<std::int64_t>(std::round(static_cast<double>(v) * ratio));
+      v = util::go_float_to_int64(std::round(static_cast<double>(v) * ratio));
       keep = keep || v != 0;
     }
     return !keep;

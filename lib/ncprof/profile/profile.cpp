@@ -1,4 +1,5 @@
 #include "ncprof/profile/profile.hpp"
+#include "ncprof/util/arith.hpp"
 
 #include <charconv>
 
@@ -40,7 +41,7 @@ std::string sample_type_names(const Profile& p) {
 std::int64_t total_value(const Profile& p, std::size_t index) {
   std::int64_t sum = 0;
   for (const auto& s : p.samples) {
-    if (index < s.values.size()) sum += s.values[index];
+    if (index < s.values.size()) sum = util::wrap_add(sum, s.values[index]);
   }
   return sum;
 }

@@ -10,6 +10,7 @@
 #include "ncprof/profile/measure.hpp"
 #include "ncprof/profile/merge.hpp"
 #include "ncprof/util/regex.hpp"
+#include "ncprof/util/arith.hpp"
 
 namespace ncprof::profile {
 
@@ -136,7 +137,7 @@ struct LocView {
   signed char focus = -1;  // -1 no entry, 0 ignored, 1 focused
 };
 
-std::int64_t abs64(std::int64_t v) { return v < 0 ? -v : v; }
+std::int64_t abs64(std::int64_t v) { return util::wrap_abs(v); }
 
 std::string time_label(std::int64_t nanos) {
   static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -171,10 +172,10 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
     std::int64_t total = 0, diff_total = 0;
     for (const auto& s : p.samples) {
       std::int64_t v = abs64(s.values[si]);
-      total += v;
+      total = util::wrap_add(total, v);
       for (const auto& l : s.labels) {
         if (l.key == kBaseLabel && l.str == "true") {
-          diff_total += v;
+          diff_total = util::wrap_add(diff_total, v);
           break;
         }
       }
@@ -385,11 +386,11 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
         auto& st = stamp[static_cast<std::size_t>(n)];
         if (st != mark) {
           st = mark;
-          cum[static_cast<std::size_t>(n)] += w;
+          cum[static_cast<std::size_t>(n)] = util::wrap_add(cum[static_cast<std::size_t>(n)], w);
         }
         leaf = n;
       });
-      if (leaf >= 0) flat[static_cast<std::size_t>(leaf)] += w;
+      if (leaf >= 0) flat[static_cast<std::size_t>(leaf)] = util::wrap_add(flat[static_cast<std::size_t>(leaf)], w);
     }
     for (std::size_t n = 0; n < nodes.size(); ++n) {
       nodes[n].flat = flat[n];
@@ -402,7 +403,7 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
   for (std::size_t n = 0; n < nodes.size(); ++n) {
     if (nodes[n].cum == 0 && nodes[n].flat == 0) continue;
     graph.push_back(static_cast<std::int32_t>(n));
-    flat_total += nodes[n].flat;
+    flat_total = util::wrap_add(flat_total, nodes[n].flat);
   }
   const double node_fraction = opts.trim ? opts.node_fraction : 0.0;
   const double edge_fraction = opts.trim ? opts.edge_fraction : 0.0;
@@ -482,7 +483,7 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
             seen.push_back(key);
             auto [it, inserted] = edges.try_emplace(key);
             if (inserted) it->second.inline_all = is_inline;
-            it->second.weight += w;
+            it->second.weight = util::wrap_add(it->second.weight, w);
             if (!is_inline) it->second.inline_all = false;
           }
         }
@@ -530,7 +531,7 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
   for (auto n : graph) {
     const Node& x = nodes[static_cast<std::size_t>(n)];
     r.rows.push_back(TopRow{x.name, labels[static_cast<std::size_t>(n)], x.flat, x.cum});
-    r.shown_flat += x.flat;
+    r.shown_flat = util::wrap_add(r.shown_flat, x.flat);
   }
   return r;
 }
@@ -589,7 +590,7 @@ std::string render_top_text(const Profile& p, const TopReport& r) {
   out += fmt::format("{:>10} {:>5}% {:>5}% {:>10} {:>5}%\n", "flat", "flat", "sum", "cum", "cum");
   std::int64_t flat_sum = 0;
   for (const auto& row : r.rows) {
-    flat_sum += row.flat;
+    flat_sum = util::wrap_add(flat_sum, row.flat);
     std::string inl = row.inline_label.empty() ? "" : " " + row.inline_label;
     out += fmt::format("{:>10} {} {} {:>10} {}  {}{}\n", r.format_value(row.flat), percentage(row.flat, r.total),
                        percentage(flat_sum, r.total), r.format_value(row.cum), percentage(row.cum, r.total), row.name,

@@ -2,6 +2,7 @@
 // A bounds-checked protobuf wire reader: just what the pprof schema needs.
 // Every read checks the end of the buffer; a failure sets ok() to false
 // and all later reads return zero.
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -75,7 +76,10 @@ class Reader {
       out.push_back(static_cast<T>(varint()));
     } else if (type == kLen) {
       std::string_view data = bytes();
-      out.reserve(out.size() + count_varints(data));
+      // Grow geometrically: a field repeated in many packed chunks must
+      // append in amortised constant time, not reallocate every chunk.
+      const std::size_t need = out.size() + count_varints(data);
+      if (need > out.capacity()) out.reserve(std::max(need, out.capacity() * 2));
       Reader packed(data);
       while (!packed.done()) out.push_back(static_cast<T>(packed.varint()));
       if (!packed.ok()) fail();

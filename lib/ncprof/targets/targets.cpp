@@ -115,6 +115,12 @@ tl::unexpected<Error> config_error(const std::string& path, const YAML::Node& no
   return fail(ErrorKind::bad_input, fmt::format("{}: {}", where(path, node), msg));
 }
 
+// A mapping's key: a plain name, never a list or a mapping.
+Result<std::string> key_of(const std::string& path, const YAML::Node& key) {
+  if (!key.IsScalar()) return config_error(path, key, "a key must be a plain name, not a list or a mapping");
+  return key.as<std::string>();
+}
+
 Result<std::string> scalar(const std::string& path, const YAML::Node& node, const std::string& key) {
   if (!node.IsScalar()) return config_error(path, node, fmt::format("'{}' must be a string", key));
   return node.as<std::string>();
@@ -124,7 +130,9 @@ Result<void> apply_service(Service& s, const YAML::Node& body, const std::string
   if (body.IsNull()) return {};
   if (!body.IsMap()) return config_error(path, body, fmt::format("service '{}' must be a mapping", s.name));
   for (const auto& kv : body) {
-    const std::string key = kv.first.as<std::string>();
+    auto key_text = key_of(path, kv.first);
+    if (!key_text) return tl::unexpected(key_text.error());
+    const std::string& key = *key_text;
     const YAML::Node& v = kv.second;
     if (key == "pprof") {
       auto text = scalar(path, v, key);
@@ -148,12 +156,14 @@ Result<void> apply_service(Service& s, const YAML::Node& body, const std::string
       if (!v.IsMap()) return config_error(path, v, fmt::format("service '{}': {} must be a mapping", s.name, key));
       if (key == "headers") s.headers_where = where(path, v);
       for (const auto& h : v) {
-        auto value = scalar(path, h.second, h.first.as<std::string>());
+        auto name = key_of(path, h.first);
+        if (!name) return tl::unexpected(name.error());
+        auto value = scalar(path, h.second, *name);
         if (!value) return tl::unexpected(value.error());
         if (key == "labels") {
-          s.labels[h.first.as<std::string>()] = *value;
+          s.labels[*name] = *value;
         } else {
-          s.headers.emplace_back(h.first.as<std::string>(), *value);
+          s.headers.emplace_back(*name, *value);
         }
       }
     } else {
@@ -171,7 +181,7 @@ Result<Registry> parse_config(const std::string& text, const std::string& path, 
   YAML::Node root;
   try {
     root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
+  } catch (const YAML::Exception& e) {  // parse errors, and documents nested too deeply
     return fail(ErrorKind::bad_input, fmt::format("{}:{}: invalid YAML: {}", path, e.mark.line + 1, e.msg));
   }
   if (root.IsNull()) return fail(ErrorKind::bad_input, fmt::format("{}: empty config", path));
@@ -180,7 +190,9 @@ Result<Registry> parse_config(const std::string& text, const std::string& path, 
   bool replace = false;
   YAML::Node services;
   for (const auto& kv : root) {
-    const std::string key = kv.first.as<std::string>();
+    auto key_text = key_of(path, kv.first);
+    if (!key_text) return tl::unexpected(key_text.error());
+    const std::string& key = *key_text;
     if (key == "host") {
       auto h = scalar(path, kv.second, key);
       if (!h) return tl::unexpected(h.error());
@@ -204,7 +216,9 @@ Result<Registry> parse_config(const std::string& text, const std::string& path, 
   if (services && !services.IsNull()) {
     if (!services.IsMap()) return config_error(path, services, "'services' must be a mapping of name: settings");
     for (const auto& kv : services) {
-      const std::string name = kv.first.as<std::string>();
+      auto name_text = key_of(path, kv.first);
+      if (!name_text) return tl::unexpected(name_text.error());
+      const std::string name = *name_text;
       Service* s = nullptr;
       for (auto& existing : reg.services) {
         if (existing.name == name) s = &existing;

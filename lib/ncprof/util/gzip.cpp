@@ -89,39 +89,30 @@ std::uint32_t read_le32(const char* p) {
 
 Result<std::string> gunzip(std::string_view data, std::uint64_t max_out, const std::string& name) {
   // libdeflate inflates about twice as fast as zlib, but needs the output
-  // size up front: the gzip trailer's ISIZE gives it for one-member files.
+  // size up front. The gzip trailer's ISIZE gives it, but a header is a
+  // claim, not a fact: it is used only when it is plausible for a profile
+  // (at most 16 times the compressed size, within the limit), so that
+  // memory follows what the data really inflates to. Everything else (a
+  // bomb, a lie, several members) streams through zlib, which grows its
+  // buffer with the output and stops at the limit.
   std::unique_ptr<libdeflate_decompressor, void (*)(libdeflate_decompressor*)> d(libdeflate_alloc_decompressor(),
                                                                                  libdeflate_free_decompressor);
-  if (!d || data.size() < 18) return gunzip_zlib(data, max_out, name);
-  std::string out;
-  std::size_t produced = 0;
-  std::string_view rest = data;
-  std::uint64_t guess = read_le32(data.data() + data.size() - 4);
-  while (!rest.empty()) {
-    if (!is_gzip(rest)) break;  // trailing garbage after a member: ignore as gzip does
-    std::uint64_t want = std::min<std::uint64_t>(std::max<std::uint64_t>(guess, 1024), max_out + 1);
-    for (;;) {
-      out.resize(static_cast<std::size_t>(produced + want));
+  if (d && data.size() >= 18) {
+    const std::uint64_t isize = read_le32(data.data() + data.size() - 4);
+    if (isize <= max_out && isize <= static_cast<std::uint64_t>(data.size()) * 16) {
+      std::string out(static_cast<std::size_t>(isize), '\0');
       std::size_t in_used = 0, out_used = 0;
-      auto rc = libdeflate_gzip_decompress_ex(d.get(), rest.data(), rest.size(), out.data() + produced,
-                                              static_cast<std::size_t>(want), &in_used, &out_used);
-      if (rc == LIBDEFLATE_SUCCESS) {
-        produced += out_used;
-        rest.remove_prefix(in_used);
-        break;
+      auto rc = libdeflate_gzip_decompress_ex(d.get(), data.data(), data.size(), out.data(), out.size(), &in_used,
+                                              &out_used);
+      const std::string_view rest = data.substr(in_used);
+      // One member (trailing bytes that are not gzip are ignored, as gzip does).
+      if (rc == LIBDEFLATE_SUCCESS && !is_gzip(rest)) {
+        out.resize(out_used);
+        return out;
       }
-      if (rc == LIBDEFLATE_INSUFFICIENT_SPACE && produced + want <= max_out) {
-        want = std::min<std::uint64_t>(want * 2, max_out + 1 - produced);
-        continue;
-      }
-      // Too big, truncated or corrupt: let zlib say which.
-      return gunzip_zlib(data, max_out, name);
     }
-    if (produced > max_out) return gunzip_zlib(data, max_out, name);
-    guess = produced;
   }
-  out.resize(produced);
-  return out;
+  return gunzip_zlib(data, max_out, name);
 }
 
 std::string gzip(std::string_view data, int level) {
