@@ -1,7 +1,31 @@
 #!/usr/bin/env bash
 # The README's test command: set up, build, and run every test (unit,
-# end-to-end against real Go services, conformance with go tool pprof).
+# end-to-end against real Go services, conformance with go tool pprof),
+# then the same unit and end-to-end tests built with clang's AddressSanitizer
+# and UndefinedBehaviorSanitizer, then a short run of every libFuzzer target.
+#   scripts/test.sh              all three passes (what CI runs)
+#   scripts/test.sh --quick      the normal build and tests only
+#   scripts/test.sh --sanitize   the sanitizer pass only
+# FUZZ_SECONDS (default 15) sets the length of each fuzz run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+MODE=${1:-all}
+case $MODE in all | --quick | --sanitize) ;; *) echo "usage: scripts/test.sh [--quick|--sanitize]" >&2; exit 2 ;; esac
 scripts/setup.sh
-ctest --test-dir build --output-on-failure --parallel "$(nproc)" --timeout 600
+
+if [ "$MODE" != --sanitize ]; then
+  echo "== tests" >&2
+  ctest --test-dir build --output-on-failure --parallel "$(nproc)" --timeout 600
+fi
+if [ "$MODE" != --quick ]; then
+  echo "== tests with AddressSanitizer and UndefinedBehaviorSanitizer" >&2
+  scripts/sanitize-build.sh
+  # The serial tests time Go benchmarks: nothing of ncprof's to sanitize
+  # that the other suites do not run, and slow under ASan.
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-san --output-on-failure --parallel "$(nproc)" --timeout 900 -E '^serial:'
+fi
+if [ "$MODE" = all ]; then
+  echo "== fuzzing, ${FUZZ_SECONDS:-15}s per parser" >&2
+  scripts/fuzz.sh all "${FUZZ_SECONDS:-15}"
+fi

@@ -1,5 +1,6 @@
 // ncprof: profiling toolkit for fleets of Go services. main parses the
 // command line, runs the one selected subcommand and returns its exit code.
+#include <csignal>
 #include <cstdio>
 #include <exception>
 
@@ -7,10 +8,19 @@
 
 #include "cli.hpp"
 #include "commands/commands.hpp"
+#include "ncprof/util/files.hpp"
 
 namespace {
 
 using namespace ncprof::app;
+
+// SIGINT/SIGTERM in a command that does not catch them: remove any
+// temporary file being written, then die of the signal as before.
+void on_fatal_signal(int sig) {
+  ncprof::util::remove_temp_files();
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
 
 std::vector<std::string> subcommand_names(CLI::App& app) {
   std::vector<std::string> names;
@@ -69,6 +79,8 @@ int usage_error(CLI::App& app, const CLI::ParseError& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::signal(SIGINT, on_fatal_signal);
+  std::signal(SIGTERM, on_fatal_signal);
   CLI::App app{"ncprof: capture, analyse and compare pprof profiles of Go services", "ncprof"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("ncprof ") + NCPROF_VERSION);

@@ -1,7 +1,9 @@
 // Hostile files, configs and servers against the binary: a clear one-line
 // error (or valid output), the documented exit code, never a crash.
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
+#include <thread>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -71,4 +73,35 @@ TEST_CASE("a server's escape sequences never reach the terminal", "[hostile][cap
   CHECK(r.err.find('\x1b') == std::string::npos);
   CHECK(r.out.find('\x1b') == std::string::npos);
   CHECK(r.err.find(server.url("esc")) != std::string::npos);
+}
+
+TEST_CASE("SIGINT during a write leaves complete files only", "[hostile][signals]") {
+  const std::string dir = temp_dir("ncprof-sigint");
+  const std::string big = dir + "/big.pb.gz";
+  auto made = run({std::filesystem::path(ncprof_bin()).parent_path().string() + "/ncprof_synth", big, "200000", "5000",
+                   "10000", "3"});
+  REQUIRE(made.exit_code == 0);
+  for (int delay_ms : {50, 150, 300, 500, 800, 1200}) {
+    const std::string out = dir + "/m" + std::to_string(delay_ms) + ".pb.gz";
+    Background merge({ncprof_bin(), "merge", big, big, "-o", out});
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    merge.signal(SIGINT);
+    const int code = merge.wait(std::chrono::seconds(30));
+    INFO("after " << delay_ms << " ms: exit " << code);
+    CHECK((code == 0 || code == 130));
+    for (const auto& f : list_dir(dir)) CHECK(f.find(".tmp-") == std::string::npos);
+    if (std::filesystem::exists(out)) CHECK(run_ncprof({"top", out, "--nodecount", "1"}).exit_code == 0);
+  }
+}
+
+TEST_CASE("Ctrl-C stops a capture under way: exit 130 at once, no file", "[hostile][signals]") {
+  auto svc = start_go_service();
+  const std::string dir = temp_dir("ncprof-sigcap");
+  Background cap({ncprof_bin(), "capture", svc.pprof_target(), "--type", "cpu", "--duration", "30", "--out", dir});
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  const auto t0 = std::chrono::steady_clock::now();
+  cap.signal(SIGINT);
+  CHECK(cap.wait(std::chrono::seconds(10)) == 130);
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
+  CHECK(list_dir(dir).empty());
 }

@@ -222,6 +222,21 @@ TEST_CASE("compare-heap: several targets share one wait, a verdict each, two fil
   CHECK(named_files.out.find("verdict: OK") != std::string::npos);
 }
 
+TEST_CASE("compare-heap: a target without a baseline fails alone, the others are compared", "[leak][compare]") {
+  int dead = free_port();
+  auto fleet = Fleet::start({leaky("crawler")}, "  gone:\n    pprof: 127.0.0.1:" + std::to_string(dead) + "\n");
+  auto r = run_ncprof({"compare-heap", "gone", "crawler", "--interval", "2s", "--config", fleet.config, "--out",
+                       fleet.dir + "/profiles", "--format", "json"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);  // crawler FAILs; a finding outranks an unreachable target
+  auto doc = json::parse(r.out);
+  CHECK(service(doc, "gone")["ok"] == false);
+  const auto& crawler = service(doc, "crawler");
+  CHECK(crawler["verdict"] == "FAIL");
+  CHECK(crawler["current"]["file"].get<std::string>().find("crawler_current_") != std::string::npos);
+  CHECK(r.err.find("gone") != std::string::npos);
+}
+
 TEST_CASE("compare-heap: a slow share of a large heap still FAILs by its rate per hour", "[leak][compare]") {
   GoServiceOptions big = named("crawler");
   big.ballast = 200 << 20;

@@ -250,11 +250,18 @@ int run_compare_heap(CompareArgs args, const GlobalOptions& global) {
   opts.out_dir = args.out + "/heap_comparison";
   if (auto ok = util::prepare_output_dir(opts.out_dir, "--out"); !ok) return report_error(ok.error());
 
-  auto take = [&](const char* tag) {
+  // Ctrl-C stops a capture under way as well as the wait.
+  const auto& interrupted = catch_interrupts();
+  opts.stop = &interrupted;
+  auto take = [&](const std::vector<targets::Service>& which, const char* tag) {
     opts.file_tag = tag;
-    return capture::capture_all(*services, opts, true);
+    return capture::capture_all(which, opts, true);
   };
-  auto baselines = take("baseline");
+  auto baselines = take(*services, "baseline");
+  if (interrupted) {
+    fmt::print(stderr, "ncprof: interrupted\n");
+    return kExitInterrupted;
+  }
   std::size_t waiting = 0;
   for (const auto& b : baselines) {
     if (b.ok) {
@@ -265,7 +272,6 @@ int run_compare_heap(CompareArgs args, const GlobalOptions& global) {
     }
   }
   const auto t0 = std::chrono::steady_clock::now();
-  const auto& interrupted = catch_interrupts();
   const auto until = t0 + *interval;
   while (waiting > 0 && !interrupted && std::chrono::steady_clock::now() < until) {
     auto left = std::chrono::duration_cast<std::chrono::seconds>(until - std::chrono::steady_clock::now()).count() + 1;
@@ -284,7 +290,7 @@ int run_compare_heap(CompareArgs args, const GlobalOptions& global) {
     if (baselines[i].ok) again.push_back((*services)[i]);
   }
   std::vector<capture::CaptureResult> currents;
-  if (!again.empty()) currents = take("current");
+  if (!again.empty()) currents = take(again, "current");
   if (interrupted) {
     fmt::print(stderr, "ncprof: interrupted; the baseline is kept\n");
     return kExitInterrupted;

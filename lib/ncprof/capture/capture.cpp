@@ -132,7 +132,7 @@ std::vector<CaptureResult> capture_all(const std::vector<targets::Service>& serv
     requests.push_back(std::move(req));
     request_of.push_back(i);
   }
-  auto responses = client::fetch_all(requests, opts.concurrency, progress);
+  auto responses = client::fetch_all(requests, opts.concurrency, progress, opts.stop);
   const auto now = std::chrono::system_clock::now();
   const std::string stamp = util::timestamp_for_file(now);
   for (std::size_t k = 0; k < responses.size(); ++k) {

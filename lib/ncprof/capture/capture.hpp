@@ -2,6 +2,7 @@
 // Capturing profiles from many targets at once: URL per profile type,
 // checked responses (status, content, a profile that decodes), files
 // written whole or not at all.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -37,6 +38,7 @@ struct CaptureOptions {
   profile::DecodeOptions decode;
   std::string file_tag;  // replaces the type in file names when set (e.g. "baseline")
   bool save = true;      // false: check and decode only, write no file
+  const std::atomic<bool>* stop = nullptr;  // set (Ctrl-C): transfers under way are abandoned
 };
 
 struct CaptureResult {

@@ -29,6 +29,7 @@ struct Transfer {
   HttpResponse response;
   bool too_big = false;
   int attempts = 0;
+  bool in_multi = false;
   Clock::time_point not_before;
   char error[CURL_ERROR_SIZE] = {0};
 
@@ -144,7 +145,8 @@ bool finish(Transfer& t, CURLcode rc, std::vector<HttpResult>& results) {
 std::string user_agent() { return std::string("ncprof/") + NCPROF_VERSION; }
 
 std::vector<HttpResult> fetch_all(const std::vector<HttpRequest>& requests, std::size_t concurrency,
-                                  const std::function<void(const FetchProgress&)>& progress) {
+                                  const std::function<void(const FetchProgress&)>& progress,
+                                  const std::atomic<bool>* stop) {
   global_init();
   std::vector<HttpResult> results(requests.size(), fail(ErrorKind::internal, "not run"));
   if (requests.empty()) return results;
@@ -164,6 +166,19 @@ std::vector<HttpResult> fetch_all(const std::vector<HttpRequest>& requests, std:
   auto last_progress = start;
   std::size_t active = 0, done = 0;
   while (done < requests.size()) {
+    if (stop && stop->load()) {
+      // Interrupted: detach what is under way; what did not finish fails.
+      for (auto& t : transfers) {
+        if (t->in_multi) curl_multi_remove_handle(multi.get(), t->easy);
+        t->in_multi = false;
+      }
+      for (std::size_t i = 0; i < results.size(); ++i) {
+        if (!results[i] && results[i].error().kind == ErrorKind::internal) {
+          results[i] = fail(ErrorKind::usage, fmt::format("{}: interrupted", requests[i].url));
+        }
+      }
+      break;
+    }
     auto now = Clock::now();
     // Start what may start: a free slot, and any retry backoff elapsed.
     for (auto it = waiting.begin(); it != waiting.end() && active < concurrency;) {
@@ -175,6 +190,7 @@ std::vector<HttpResult> fetch_all(const std::vector<HttpRequest>& requests, std:
       prepare(*t);
       ++t->attempts;
       curl_multi_add_handle(multi.get(), t->easy);
+      t->in_multi = true;
       curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
       ++active;
       it = waiting.erase(it);
@@ -188,6 +204,7 @@ std::vector<HttpResult> fetch_all(const std::vector<HttpRequest>& requests, std:
       curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
       CURLcode rc = msg->data.result;
       curl_multi_remove_handle(multi.get(), msg->easy_handle);
+      t->in_multi = false;
       --active;
       if (finish(*t, rc, results)) {
         ++done;

@@ -1,6 +1,7 @@
 #pragma once
 // HTTP for ncprof: plain value types in front of libcurl (which stays in
 // the .cpp). Many requests run at the same time on one multi handle.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -47,9 +48,12 @@ struct FetchProgress {
 };
 
 // Runs every request, at most `concurrency` at once; results in request
-// order. `progress` (optional) is called about every 200 ms.
+// order. `progress` (optional) is called about every 200 ms. When `stop`
+// (optional) becomes true, transfers under way are abandoned and every
+// request not finished fails as interrupted (kind usage).
 std::vector<HttpResult> fetch_all(const std::vector<HttpRequest>& requests, std::size_t concurrency,
-                                  const std::function<void(const FetchProgress&)>& progress = {});
+                                  const std::function<void(const FetchProgress&)>& progress = {},
+                                  const std::atomic<bool>* stop = nullptr);
 
 HttpResult fetch(const HttpRequest& request);
 

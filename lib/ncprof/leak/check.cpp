@@ -114,10 +114,12 @@ std::vector<ServiceLeakReport> run_leak_check(const std::vector<targets::Service
   std::vector<std::optional<profile::Profile>> first_gor(services.size()), last_gor(services.size());
 
   capture::CaptureOptions heap_opts = opts.capture;
+  heap_opts.stop = stop;
   heap_opts.type = capture::ProfileType::heap;
   heap_opts.gc = true;
   heap_opts.save = false;
   capture::CaptureOptions gor_opts = opts.capture;
+  gor_opts.stop = stop;
   gor_opts.type = capture::ProfileType::goroutine;
   gor_opts.save = false;
 

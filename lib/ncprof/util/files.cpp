@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <atomic>
 #include <random>
 
 #include <fmt/format.h>
@@ -65,6 +66,49 @@ Result<void> make_dirs(const std::string& dir) {
   return {};
 }
 
+namespace {
+
+// The temporary files being written, in fixed storage a signal handler can
+// read: a slot is claimed, filled, then published; cleared after rename.
+constexpr std::size_t kTempSlots = 64;
+char g_temp_paths[kTempSlots][4096];
+std::atomic<bool> g_temp_used[kTempSlots];
+std::atomic<bool> g_temp_claimed[kTempSlots];
+
+class TempFileGuard {
+ public:
+  explicit TempFileGuard(const std::string& path) {
+    if (path.size() >= sizeof g_temp_paths[0]) return;
+    for (std::size_t i = 0; i < kTempSlots; ++i) {
+      bool expected = false;
+      if (g_temp_claimed[i].compare_exchange_strong(expected, true)) {
+        std::memcpy(g_temp_paths[i], path.c_str(), path.size() + 1);
+        g_temp_used[i].store(true);
+        slot_ = static_cast<int>(i);
+        return;
+      }
+    }
+  }
+  ~TempFileGuard() {
+    if (slot_ < 0) return;
+    g_temp_used[static_cast<std::size_t>(slot_)].store(false);
+    g_temp_claimed[static_cast<std::size_t>(slot_)].store(false);
+  }
+  TempFileGuard(const TempFileGuard&) = delete;
+  TempFileGuard& operator=(const TempFileGuard&) = delete;
+
+ private:
+  int slot_ = -1;
+};
+
+}  // namespace
+
+void remove_temp_files() noexcept {
+  for (std::size_t i = 0; i < kTempSlots; ++i) {
+    if (g_temp_used[i].load()) ::unlink(g_temp_paths[i]);
+  }
+}
+
 Result<void> prepare_output_dir(const std::string& dir, const std::string& what) {
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
@@ -87,6 +131,7 @@ Result<void> write_file_atomic(const std::string& path, std::string_view data) {
   }
   std::random_device rd;
   std::string tmp = fmt::format("{}.tmp-{}-{:x}", path, ::getpid(), rd());
+  TempFileGuard guard(tmp);  // registered before it exists: a signal may come at any point
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return fail(ErrorKind::io, fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
   const char* p = data.data();

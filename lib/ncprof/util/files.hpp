@@ -18,6 +18,11 @@ Result<void> write_file_atomic(const std::string& path, std::string_view data);
 
 Result<void> make_dirs(const std::string& dir);
 
+// Removes the temporary files write_file_atomic is writing at this moment.
+// Async-signal-safe: a SIGINT/SIGTERM handler calls it, so an interrupted
+// command leaves complete files only.
+void remove_temp_files() noexcept;
+
 // An output directory, made if missing and checked for writing, before a
 // command spends time capturing or waiting. `what` names the option
 // ("--out") in errors.
