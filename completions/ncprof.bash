@@ -32,7 +32,7 @@ _ncprof() {
     --config|--cacert|--base|--diff-base|-o|--output|--out|--log-dir|--baseline-file|--current-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   case $sub in
-    "") COMPREPLY=($(compgen -W "$commands --help --version --max-decompressed" -- "$cur")) ;;
+    "") COMPREPLY=($(compgen -W "$commands --help --version --max-decompressed --verbose -v --quiet -q" -- "$cur")) ;;
     capture) COMPREPLY=($(compgen -W "$services $target_opts --type --duration --out --gc --debug --delta --timeout --concurrency --max-bytes" -- "$cur")) ;;
     health) COMPREPLY=($(compgen -W "$services $target_opts --watch --timeout" -- "$cur")) ;;
     top) COMPREPLY=($(compgen -f -W "$top_opts" -- "$cur")) ;;

@@ -20,6 +20,8 @@ complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a goroutin
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a benchstat -d 'Summarise and compare benchmark results'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a bench -d 'Run Go benchmarks, baselines, CI gate'
 complete -c ncprof -n "not __fish_seen_subcommand_from $commands" -l max-decompressed -r -d 'Refuse profiles inflating past SIZE'
+complete -c ncprof -s v -l verbose -d 'Every request, file and config on stderr'
+complete -c ncprof -s q -l quiet -d 'Errors only on stderr'
 for cmd in capture health compare-heap leak-check bench
   complete -c ncprof -f -n "__fish_seen_subcommand_from $cmd" -a "(__ncprof_services)"
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l all -d 'Every configured service'

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "log.hpp"
 #include "ncprof/util/strings.hpp"
 
 namespace ncprof::app {
@@ -40,7 +41,9 @@ void report_target_error(const std::string& target, const std::string& message) 
   fmt::print(stderr, "ncprof: error: {}: {}\n", util::printable(target), util::printable(message));
 }
 
-void warn(const std::string& message) { fmt::print(stderr, "ncprof: warning: {}\n", message); }
+void warn(const std::string& message) {
+  if (!quiet()) fmt::print(stderr, "ncprof: warning: {}\n", util::printable(message));
+}
 
 Result<std::uint64_t> parse_size(const std::string& s) { return util::parse_size(s); }
 

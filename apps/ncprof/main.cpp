@@ -8,6 +8,7 @@
 
 #include "cli.hpp"
 #include "commands/commands.hpp"
+#include "log.hpp"
 #include "ncprof/util/files.hpp"
 
 namespace {
@@ -96,6 +97,8 @@ int main(int argc, char** argv) {
   app.add_option("--max-decompressed", global.max_decompressed,
                  "Refuse profiles that inflate past this size (e.g. 512M, 1G)")
       ->capture_default_str();
+  app.add_flag("-v,--verbose", global.verbose, "Say every request (URL, status, bytes, time, attempt), file and config");
+  app.add_flag("-q,--quiet", global.quiet, "Errors only on stderr");
   Dispatch dispatch;
   for (Registrar add : all_commands()) add(app, dispatch, global);
   // Global options work after the subcommand too.
@@ -144,6 +147,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return usage_error(app, e);
   }
+  setup_logging(global.verbose, global.quiet);
   try {
     return dispatch.run ? dispatch.run() : kExitUsage;
   } catch (const std::exception& e) {

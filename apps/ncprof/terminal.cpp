@@ -1,5 +1,7 @@
 #include "terminal.hpp"
 
+#include "log.hpp"
+
 #include <unistd.h>
 
 #include <csignal>
@@ -15,7 +17,7 @@ bool stderr_is_terminal() {
 }
 
 void status_line(const std::string& text) {
-  if (!stderr_is_terminal()) return;
+  if (!stderr_is_terminal() || quiet()) return;
   fmt::print(stderr, "\r\033[K{}", text);
   std::fflush(stderr);
 }

@@ -129,3 +129,40 @@ TEST_CASE("capture options are validated per type before any request", "[cli]") 
   auto gc = run_ncprof({"capture", target, "--type", "cpu", "--duration", "1", "--gc", "--timeout", "1s"});
   CHECK(gc.err.find("warning: --gc applies to heap") != std::string::npos);
 }
+
+TEST_CASE("-v says every request, file and config, never a secret; -q leaves errors only", "[cli][log]") {
+  auto fleet = Fleet::start({named("crawler")});
+  const std::string cfg = fleet.dir + "/secret.yaml";
+  write_file(cfg, "replace: true\nservices:\n  crawler:\n    pprof: " + fleet.services[0].pprof_target() +
+                      "\n    headers:\n      X-Api-Key: \"${NCPROF_TEST_SECRET}\"\n");
+  auto v = run_ncprof({"capture", "crawler", "--config", cfg, "--out", fleet.dir + "/p", "-v"},
+                      {{"NCPROF_TEST_SECRET", "hunter2-secret"}});
+  INFO(v.err);
+  REQUIRE(v.exit_code == 0);
+  CHECK(v.err.find("config: " + cfg) != std::string::npos);
+  CHECK(v.err.find("GET http://" + fleet.services[0].pprof_target() + "/debug/pprof/heap -> HTTP 200, ") !=
+        std::string::npos);
+  CHECK(v.err.find("attempt 1") != std::string::npos);
+  CHECK(v.err.find("wrote " + fleet.dir + "/p/crawler_heap_") != std::string::npos);
+  CHECK(v.err.find("hunter2") == std::string::npos);
+  CHECK(v.out.find("hunter2") == std::string::npos);
+  // Without -v none of it.
+  auto plain = run_ncprof({"capture", "crawler", "--config", cfg, "--out", fleet.dir + "/p"},
+                          {{"NCPROF_TEST_SECRET", "hunter2-secret"}});
+  CHECK(plain.err.find("GET ") == std::string::npos);
+  // -q: no warning, no progress; the result still on stdout.
+  auto q = run_ncprof({"-q", "capture", "crawler", "--config", cfg, "--type", "heap", "--duration", "5", "--out",
+                       fleet.dir + "/p"},
+                      {{"NCPROF_TEST_SECRET", "hunter2-secret"}});
+  CHECK(q.exit_code == 0);
+  CHECK(q.err.empty());
+  CHECK(q.out.find("1 captured") != std::string::npos);
+  auto loud = run_ncprof({"capture", "crawler", "--config", cfg, "--type", "heap", "--duration", "5", "--out",
+                          fleet.dir + "/p"},
+                         {{"NCPROF_TEST_SECRET", "hunter2-secret"}});
+  CHECK(loud.err.find("warning") != std::string::npos);
+  // Errors stay under -q.
+  auto err = run_ncprof({"top", fleet.dir + "/none.pb.gz", "--quiet"});
+  CHECK(err.exit_code == 2);
+  CHECK(err.err.find("none.pb.gz") != std::string::npos);
+}

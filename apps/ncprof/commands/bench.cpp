@@ -11,6 +11,7 @@
 #include "commands/bench_json.hpp"
 #include "commands/commands.hpp"
 #include "commands/target_flags.hpp"
+#include "log.hpp"
 #include "ncprof/bench/runner.hpp"
 #include "ncprof/util/files.hpp"
 #include "ncprof/util/process.hpp"
@@ -192,11 +193,8 @@ int run_bench(BenchArgs args) {
     const auto& t = (*targets)[ti];
     nlohmann::json entry = {{"service", t.name}, {"dir", t.dir}};
     const std::optional<std::string>& base_file = base_files[ti];
-    fmt::print(stderr, "ncprof: {}: {}\n", t.name, fmt::join(std::vector<std::string>{"go", "test", "-run", "'^$'",
-                                                                                       "-bench", ro.bench, "-count",
-                                                                                       std::to_string(ro.count),
-                                                                                       "-benchtime", ro.benchtime},
-                                                               " "));
+    info(fmt::format("{}: go test -run '^$' -bench {} -count {} -benchtime {}", t.name, ro.bench, ro.count,
+                     ro.benchtime));
     auto run = bench::run_benchmarks(t.dir, ro);
     if (!run) return report_error(run.error());
     if (!run->ok) {

@@ -18,6 +18,7 @@
 #include "ncprof/profile/top.hpp"
 #include "ncprof/util/files.hpp"
 #include "ncprof/util/strings.hpp"
+#include "log.hpp"
 #include "terminal.hpp"
 
 namespace ncprof::app {
@@ -266,7 +267,7 @@ int run_compare_heap(CompareArgs args, const GlobalOptions& global) {
   for (const auto& b : baselines) {
     if (b.ok) {
       ++waiting;
-      fmt::print(stderr, "ncprof: {}: baseline saved: {}\n", b.service, b.file);
+      info(fmt::format("{}: baseline saved: {}", b.service, b.file));
     } else {
       report_target_error(b.service, b.error);
     }

@@ -8,6 +8,7 @@
 
 #include "commands/commands.hpp"
 #include "commands/target_flags.hpp"
+#include "log.hpp"
 #include "ncprof/leak/goroutines.hpp"
 #include "ncprof/util/files.hpp"
 #include "ncprof/util/strings.hpp"
@@ -42,7 +43,7 @@ Result<leak::GoroutineDump> load(const std::string& source, const GoroutineArgs&
     if (std::filesystem::is_regular_file(source, ec)) return read();
   }
   if (reg->find(source) && std::filesystem::exists(source, ec)) {
-    fmt::print(stderr, "ncprof: '{}' is the configured service (for the file, write ./{})\n", source, source);
+    info(fmt::format("'{}' is the configured service (for the file, write ./{})", source, source));
   }
   auto svc = targets::resolve_targets(*reg, {source}, false);
   if (!svc) {

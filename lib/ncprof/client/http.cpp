@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "ncprof/util/log.hpp"
+
 namespace ncprof::client {
 
 namespace {
@@ -206,6 +208,19 @@ std::vector<HttpResult> fetch_all(const std::vector<HttpRequest>& requests, std:
       curl_multi_remove_handle(multi.get(), msg->easy_handle);
       t->in_multi = false;
       --active;
+      if (util::debug_enabled()) {
+        double seconds = 0;
+        long status = 0;
+        curl_easy_getinfo(t->easy, CURLINFO_TOTAL_TIME, &seconds);
+        curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+        // The URL and what came back; never a header (they carry secrets).
+        util::debug_log(rc == CURLE_OK
+                            ? fmt::format("GET {} -> HTTP {}, {} bytes, {:.0f} ms, attempt {}", t->request->url,
+                                          status, t->response.body.size(), seconds * 1000, t->attempts)
+                            : fmt::format("GET {} -> {}, {:.0f} ms, attempt {}", t->request->url,
+                                          t->error[0] ? t->error : curl_easy_strerror(rc), seconds * 1000,
+                                          t->attempts));
+      }
       if (finish(*t, rc, results)) {
         ++done;
       } else {

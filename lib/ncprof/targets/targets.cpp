@@ -11,6 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "ncprof/util/files.hpp"
+#include "ncprof/util/log.hpp"
 #include "ncprof/util/strings.hpp"
 
 namespace ncprof::targets {
@@ -239,6 +240,7 @@ Result<Registry> parse_config(const std::string& text, const std::string& path, 
 
 Result<Registry> load_registry(const std::string& explicit_config, const std::string& host_override) {
   auto file = find_config_file(explicit_config);
+  util::debug_log(file ? "config: " + *file : std::string("config: none found, the built-in services"));
   if (!file) return builtin_registry(host_override.empty() ? "localhost" : host_override);
   auto text = util::read_file(*file, 16 << 20);
   if (!text) {

@@ -1,4 +1,5 @@
 #include "ncprof/util/files.hpp"
+#include "ncprof/util/log.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -158,6 +159,7 @@ Result<void> write_file_atomic(const std::string& path, std::string_view data) {
     ::unlink(tmp.c_str());
     return fail(ErrorKind::io, fmt::format("{}: rename failed: {}", path, std::strerror(err)));
   }
+  if (debug_enabled()) debug_log(fmt::format("wrote {} ({} bytes)", path, data.size()));
   return {};
 }
 
