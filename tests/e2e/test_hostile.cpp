@@ -105,3 +105,34 @@ TEST_CASE("Ctrl-C stops a capture under way: exit 130 at once, no file", "[hosti
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
   CHECK(list_dir(dir).empty());
 }
+
+TEST_CASE("configured headers never follow a redirect to another origin", "[hostile][secrets]") {
+  auto good = ncprof::profile::encode_profile(ProfileBuilder::heap().sample({"f"}, {1, 2, 3, 4}).build());
+  BrokenServer home(good), elsewhere(good);
+  home.set_redirect("away", elsewhere.url("good") + "/heap");
+  home.set_redirect("moved", home.url("good") + "/heap");
+  const std::string dir = temp_dir("ncprof-redirect");
+  const std::string cfg = dir + "/c.yaml";
+  write_file(cfg, "replace: true\nservices:\n  away:\n    pprof: " + home.url("away") + "\n    headers:\n" +
+                      "      X-Api-Key: \"${NCPROF_TEST_KEY}\"\n  moved:\n    pprof: " + home.url("moved") +
+                      "\n    headers:\n      X-Api-Key: \"${NCPROF_TEST_KEY}\"\n");
+  auto r = run_ncprof({"capture", "--all", "--config", cfg, "--out", dir + "/p", "--format", "json"},
+                      {{"NCPROF_TEST_KEY", "k3y-s3cret"}});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 3);
+  // The other origin was never asked, so the key never went there.
+  CHECK(elsewhere.hits("good") == 0);
+  CHECK(r.err.find("not followed") != std::string::npos);
+  // A redirect on the same origin is followed, with the header.
+  auto doc = json::parse(r.out);
+  for (const auto& res : doc["results"]) {
+    if (res["service"] == "moved") CHECK(res["ok"] == true);
+    if (res["service"] == "away") CHECK(res["ok"] == false);
+  }
+  CHECK(home.last_request().find("X-Api-Key: k3y-s3cret") != std::string::npos);
+  // Without configured headers a redirect is simply followed.
+  auto plain = run_ncprof({"capture", home.url("away"), "--out", dir + "/q"});
+  CHECK(plain.exit_code == 0);
+  CHECK(elsewhere.hits("good") == 1);
+  CHECK(elsewhere.last_request().find("X-Api-Key") == std::string::npos);
+}

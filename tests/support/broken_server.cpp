@@ -52,6 +52,11 @@ void BrokenServer::set_body(const std::string& name, std::string body, std::stri
   bodies_[name] = {std::move(body), std::move(content_type)};
 }
 
+void BrokenServer::set_redirect(const std::string& name, std::string location) {
+  std::lock_guard<std::mutex> lock(mu_);
+  redirects_[name] = std::move(location);
+}
+
 void BrokenServer::serve() {
   while (!stop_) {
     pollfd p{listen_fd_, POLLIN, 0};
@@ -82,11 +87,16 @@ void BrokenServer::handle(int fd) {
   std::string type = "application/octet-stream";
   std::string body;
   std::optional<std::pair<std::string, std::string>> custom;
+  std::string location;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = bodies_.find(mode); it != bodies_.end()) custom = it->second;
+    if (auto it = redirects_.find(mode); it != redirects_.end()) location = it->second;
   }
-  if (custom) {
+  if (!location.empty()) {
+    status = 302;
+    type = "text/plain";
+  } else if (custom) {
     body = custom->first;
     type = custom->second;
   } else if (mode == "notfound") {
@@ -112,7 +122,7 @@ void BrokenServer::handle(int fd) {
   }
   std::string head = "HTTP/1.1 " + std::to_string(status) + (status == 200 ? " OK" : " Error") +
                      "\r\nContent-Type: " + type + "\r\nContent-Length: " + std::to_string(body.size()) +
-                     "\r\nConnection: close\r\n\r\n";
+                     (location.empty() ? "" : "\r\nLocation: " + location) + "\r\nConnection: close\r\n\r\n";
   std::string out = head + body;
   std::size_t off = 0;
   while (off < out.size()) {

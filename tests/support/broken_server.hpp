@@ -25,6 +25,8 @@ class BrokenServer {
   std::string last_request();
   // Serves `body` (with `content_type`) under /NAME/.
   void set_body(const std::string& name, std::string body, std::string content_type = "application/json");
+  // Answers /NAME/ with a 302 to `location`.
+  void set_redirect(const std::string& name, std::string location);
 
  private:
   void serve();
@@ -38,6 +40,7 @@ class BrokenServer {
   std::map<std::string, int> hits_;
   std::string last_request_;
   std::map<std::string, std::pair<std::string, std::string>> bodies_;
+  std::map<std::string, std::string> redirects_;
   std::vector<std::thread> workers_;
 };
 

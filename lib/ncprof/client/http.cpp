@@ -31,6 +31,8 @@ struct Transfer {
   HttpResponse response;
   bool too_big = false;
   int attempts = 0;
+  int redirects = 0;       // followed by hand (requests with headers)
+  std::string url;         // where this attempt goes: the request's, or a same-origin redirect
   bool in_multi = false;
   Clock::time_point not_before;
   char error[CURL_ERROR_SIZE] = {0};
@@ -79,10 +81,15 @@ void prepare(Transfer& t) {
   if (!t.headers) {
     for (const auto& [k, v] : r.headers) t.headers = curl_slist_append(t.headers, (k + ": " + v).c_str());
   }
-  curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
+  if (t.url.empty()) t.url = r.url;
+  curl_easy_setopt(e, CURLOPT_URL, t.url.c_str());
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+  // Configured headers carry secrets: libcurl would send them to wherever a
+  // redirect points (it strips only Authorization and Cookie), so requests
+  // with headers follow redirects by hand, to the same origin only.
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, r.headers.empty() ? 1L : 0L);
   curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(r.connect_timeout.count()));
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(r.total_timeout.count()));
   curl_easy_setopt(e, CURLOPT_USERAGENT, user_agent().c_str());
@@ -114,6 +121,16 @@ bool retryable(CURLcode rc) {
   }
 }
 
+// "https://h:443/x" -> "https://h:443": scheme, host and port.
+std::string origin_of(const std::string& url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return url;
+  const auto path = url.find_first_of("/?#", scheme_end + 3);
+  std::string origin = path == std::string::npos ? url : url.substr(0, path);
+  for (auto& c : origin) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return origin;
+}
+
 // Decides what a finished attempt means: a result, or another attempt.
 bool finish(Transfer& t, CURLcode rc, std::vector<HttpResult>& results) {
   const HttpRequest& r = *t.request;
@@ -122,6 +139,22 @@ bool finish(Transfer& t, CURLcode rc, std::vector<HttpResult>& results) {
     long status = 0;
     curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
     t.response.status = status;
+    if (status >= 300 && status < 400 && !r.headers.empty()) {
+      const char* location = nullptr;
+      curl_easy_getinfo(t.easy, CURLINFO_REDIRECT_URL, &location);
+      const std::string to = location ? location : "";
+      if (!to.empty() && origin_of(to) == origin_of(r.url) && t.redirects < 5) {
+        ++t.redirects;
+        --t.attempts;  // a redirect is not a failed attempt
+        t.url = to;
+        return false;
+      }
+      results[t.index] = fail(ErrorKind::network,
+                              fmt::format("{}: redirected to {}: not followed, the configured headers go to their own "
+                                          "address only (configure the address it moved to)",
+                                          r.url, to.empty() ? "nowhere" : to));
+      return true;
+    }
     if (status >= 500 && t.attempts <= r.retries) return false;
     results[t.index] = std::move(t.response);
     return true;
@@ -224,7 +257,9 @@ std::vector<HttpResult> fetch_all(const std::vector<HttpRequest>& requests, std:
       if (finish(*t, rc, results)) {
         ++done;
       } else {
-        auto delay = t->request->backoff * (1 << std::min(t->attempts - 1, 6));
+        // A retry waits, doubling; a followed redirect does not.
+        auto delay = t->attempts >= 1 ? t->request->backoff * (1 << std::min(t->attempts - 1, 6))
+                                      : std::chrono::milliseconds(0);
         t->not_before = Clock::now() + delay;
         waiting.push_back(t);
       }
