@@ -170,7 +170,7 @@ TEST_CASE("the benchmark format: config, units, repeats, metadata, broken lines"
   CHECK(r.values[0].value == Approx(1234e-9));
   CHECK(r.values[3].unit == "B/s");
   CHECK(r.values[3].value == Approx(3.5e6));
-  CHECK(r.config == std::vector<std::pair<std::string, std::string>>{{"goos", "linux"}, {"pkg", "example.com/svc"}});
+  CHECK(d.config_of(r) == std::vector<std::pair<std::string, std::string>>{{"goos", "linux"}, {"pkg", "example.com/svc"}});
   CHECK(d.exact("sec/op"));
   REQUIRE(d.errors.size() == 2);
   CHECK(d.errors[0].text() == "new.txt:6: parsing iteration count: invalid syntax \"abc\"");

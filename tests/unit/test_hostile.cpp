@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "ncprof/bench/benchfmt.hpp"
+#include "ncprof/bench/benchstat.hpp"
 #include "ncprof/leak/goroutines.hpp"
 #include "ncprof/profile/codec.hpp"
 #include "ncprof/profile/measure.hpp"
@@ -144,4 +146,27 @@ TEST_CASE("goroutine dumps with absurd counts are refused, sums never wrap", "[h
       "huge.txt");
   REQUIRE_FALSE(r);
   CHECK(r.error().message.find("huge.txt:2:") == 0);
+}
+
+TEST_CASE("a benchmark file of many configuration keys and results stays linear", "[hostile][bench]") {
+  // About 1 MB: configuration lines and results interleaved (this took
+  // minutes and gigabytes when each result copied the configuration).
+  std::string text;
+  for (int i = 0; i < 20000; ++i) {
+    text += "key" + std::to_string(i % 400) + ": value" + std::to_string(i) + "\n";
+    text += "BenchmarkX-8 100 " + std::to_string(1000 + i % 7) + " ns/op\n";
+  }
+  bench::BenchData d;
+  bench::parse_bench(text, "many.txt", d);
+  CHECK(d.results.size() == 20000);
+  // Keys past the cap are reported with their line and ignored.
+  REQUIRE(!d.errors.empty());
+  CHECK(d.errors.front().text().find("many.txt:") == 0);
+  CHECK(d.errors.front().message.find("configuration keys") != std::string::npos);
+  auto tables = bench::build_tables(d, {0.05, 0.95});
+  CHECK(!tables.empty());
+  // The configuration of a result is what the lines before it set.
+  auto cfg = d.config_of(d.results[5]);
+  REQUIRE(cfg.size() == 6);
+  CHECK(cfg[5] == std::pair<std::string, std::string>{"key5", "value5"});
 }

@@ -267,13 +267,13 @@ int run_bench(BenchArgs args) {
       }
     }
     if (!args.profile.empty()) {
-      std::vector<std::string> written, problems;
-      write_profiles(t, args, written, problems);
-      entry["profiles"] = written;
+      std::vector<std::string> profiles, problems;
+      write_profiles(t, args, profiles, problems);
+      entry["profiles"] = profiles;
       for (const auto& p : problems) fmt::print(stderr, "ncprof: error: {}\n", p);
       any_failed = any_failed || !problems.empty();
       if (args.format == "text") {
-        for (const auto& w : written) fmt::print("{}: profile written: {}\n", t.name, w);
+        for (const auto& w : profiles) fmt::print("{}: profile written: {}\n", t.name, w);
       }
     }
     report.push_back(std::move(entry));

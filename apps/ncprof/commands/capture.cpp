@@ -1,5 +1,6 @@
 // ncprof capture [TARGET...] [--all] --type T: profiles from many services
 // at once, checked, saved whole or not at all.
+#include <algorithm>
 #include <memory>
 
 #include <fmt/format.h>
@@ -157,6 +158,12 @@ int run_capture(const CaptureArgs& args, const GlobalOptions& global) {
   for (const auto& r : results) {
     if (!r.ok) report_target_error(r.service, r.error);
   }
+  // A local disk error (a file that could not be written) is ours, not the
+  // target's: exit 2, as for any local input or output problem.
+  const bool disk_error = std::any_of(results.begin(), results.end(), [](const capture::CaptureResult& r) {
+    return !r.ok && r.error_kind == ErrorKind::io;
+  });
+  if (disk_error) return kExitUsage;
   return failed > 0 ? kExitTargets : kExitOk;
 }
 

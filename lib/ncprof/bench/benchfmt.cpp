@@ -119,8 +119,25 @@ bool config_key(std::string_view key) {
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> BenchData::config_of(const BenchResult& r) const {
+  std::size_t start = std::min(r.config_end, config_log.size());
+  while (start > 0 && !config_log[start - 1].reset) --start;
+  std::vector<std::pair<std::string, std::string>> out;
+  for (std::size_t i = start; i < r.config_end && i < config_log.size(); ++i) {
+    const auto& e = config_log[i];
+    auto it = std::find_if(out.begin(), out.end(), [&](const auto& kv) { return kv.first == e.key; });
+    if (it == out.end()) {
+      out.emplace_back(e.key, e.value);
+    } else {
+      it->second = e.value;
+    }
+  }
+  return out;
+}
+
 void parse_bench(std::string_view text, const std::string& label, BenchData& data) {
-  std::vector<std::pair<std::string, std::string>> config;
+  std::map<std::string, std::string, std::less<>> config;  // this file's, to skip lines that change nothing
+  data.config_log.push_back(ConfigEntry{true, {}, {}});
   int lineno = 0;
   auto error = [&](const std::string& msg) { data.errors.push_back({label, lineno, msg}); };
   for (std::string_view line : util::split_lines(text)) {
@@ -129,7 +146,7 @@ void parse_bench(std::string_view text, const std::string& label, BenchData& dat
       auto f = fields(line);
       BenchResult r;
       r.file = label;
-      r.config = config;
+      r.config_end = data.config_log.size();
       r.line = lineno;
       r.fullname = std::string(f[0].substr(9));
       if (r.fullname.empty()) {
@@ -201,14 +218,15 @@ void parse_bench(std::string_view text, const std::string& label, BenchData& dat
       std::string_view v = line.substr(colon + 1);
       while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
       while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
-      bool found = false;
-      for (auto& kv : config) {
-        if (kv.first == key) {
-          kv.second = std::string(v);
-          found = true;
-        }
+      auto it = config.find(key);
+      if (it != config.end() && it->second == v) continue;
+      if (it == config.end() && config.size() >= kMaxConfigKeys) {
+        error(fmt::format("more than {} configuration keys: '{}' is ignored", kMaxConfigKeys, key.substr(0, 40)));
+        continue;
       }
-      if (!found) config.emplace_back(key, std::string(v));
+      config[key] = std::string(v);
+      data.config_log.push_back(ConfigEntry{false, key, std::string(v)});
+      continue;
     }
     // Anything else (PASS, ok lines, test output) is not part of the format.
   }

@@ -20,7 +20,10 @@ struct BenchValue {
 
 struct BenchResult {
   std::string file;  // the file label (.file)
-  std::vector<std::pair<std::string, std::string>> config;  // file-level keys in effect
+  // The configuration in effect: the first config_end entries of
+  // BenchData::config_log (shared, never copied into each result: a file of
+  // many keys and many results stays linear). BenchData::config_of reads it.
+  std::size_t config_end = 0;
   std::string fullname;  // name without "Benchmark": "Encode/format=json-8"
   std::string name;      // base name: "Encode"
   long long iterations = 0;
@@ -35,11 +38,25 @@ struct SyntaxError {
   std::string text() const;  // "file:line: message"
 };
 
+// One configuration line that changed a value, in reading order; a reset
+// starts each file.
+struct ConfigEntry {
+  bool reset = false;
+  std::string key, value;
+};
+
+// At most this many distinct configuration keys per file; more are
+// reported and ignored (real files have a handful).
+inline constexpr std::size_t kMaxConfigKeys = 256;
+
 struct BenchData {
   std::vector<BenchResult> results;
+  std::vector<ConfigEntry> config_log;
   std::vector<SyntaxError> errors;
   std::map<std::string, std::map<std::string, std::string>> unit_metadata;  // unit -> key -> value
   bool exact(const std::string& unit) const;
+  // A result's configuration, keys in the order they were first set.
+  std::vector<std::pair<std::string, std::string>> config_of(const BenchResult& r) const;
 };
 
 // Tidies a unit: "ns/op" -> ("sec/op", 1e-9), "MB/s" -> ("B/s", 1e6).

@@ -42,11 +42,30 @@ class Order {
 }  // namespace
 
 std::vector<StatTable> build_tables(const BenchData& data, const StatOptions& opts) {
-  // The table key: every file-level config key seen, then the unit.
+  // The table key: every file-level config key seen, then the unit. The
+  // configuration is replayed from the log in reading order, and a value is
+  // looked at only when it changed, so many keys and many results cost
+  // about their sum, not their product.
   std::vector<std::string> keys;
-  for (const auto& r : data.results) {
-    for (const auto& kv : r.config) {
-      if (std::find(keys.begin(), keys.end(), kv.first) == keys.end()) keys.push_back(kv.first);
+  std::map<std::string, std::size_t, std::less<>> key_pos;
+  auto replay = [&](std::size_t& applied, std::size_t end, const auto& on_reset, const auto& on_set) {
+    for (; applied < end && applied < data.config_log.size(); ++applied) {
+      const auto& e = data.config_log[applied];
+      if (e.reset) {
+        on_reset();
+      } else {
+        on_set(e);
+      }
+    }
+  };
+  {
+    std::size_t applied = 0;
+    for (const auto& r : data.results) {
+      replay(
+          applied, r.config_end, [] {},
+          [&](const ConfigEntry& e) {
+            if (key_pos.try_emplace(e.key, keys.size()).second) keys.push_back(e.key);
+          });
     }
   }
   std::vector<Order> key_order(keys.size());
@@ -58,26 +77,54 @@ std::vector<StatTable> build_tables(const BenchData& data, const StatOptions& op
     std::map<std::pair<std::size_t, std::size_t>, std::vector<double>> cells;
   };
   std::map<std::vector<std::size_t>, Acc> tables;
-  for (const auto& r : data.results) {
-    std::vector<std::size_t> base_key;
-    std::vector<std::string> values;
-    for (std::size_t k = 0; k < keys.size(); ++k) {
-      std::string v;
-      for (const auto& kv : r.config) {
-        if (kv.first == keys[k]) v = kv.second;
-      }
-      base_key.push_back(key_order[k].of(v));
-      values.push_back(v);
+  // Values in effect and their observation indexes; keys whose value changed
+  // since the last result are observed again, in key order, as benchstat
+  // observes every key of every result.
+  std::vector<std::string> state(keys.size());
+  std::vector<std::size_t> ids(keys.size());
+  std::vector<char> dirty(keys.size(), 1);
+  std::vector<std::size_t> dirty_list(keys.size());
+  for (std::size_t k = 0; k < keys.size(); ++k) dirty_list[k] = k;
+  auto mark = [&](std::size_t k) {
+    if (!dirty[k]) {
+      dirty[k] = 1;
+      dirty_list.push_back(k);
     }
+  };
+  std::size_t applied = 0;
+  for (const auto& r : data.results) {
+    replay(
+        applied, r.config_end,
+        [&] {
+          for (std::size_t k = 0; k < keys.size(); ++k) {
+            state[k].clear();
+            mark(k);
+          }
+        },
+        [&](const ConfigEntry& e) {
+          const std::size_t k = key_pos.find(e.key)->second;
+          state[k] = e.value;
+          mark(k);
+        });
+    std::sort(dirty_list.begin(), dirty_list.end());
+    for (std::size_t k : dirty_list) {
+      ids[k] = key_order[k].of(state[k]);
+      dirty[k] = 0;
+    }
+    dirty_list.clear();
+    const std::vector<std::size_t>& base_key = ids;
+    const std::vector<std::string>& values = state;
     const std::size_t row = row_order.of(r.fullname);
     const std::size_t col = col_order.of(r.file);
     for (const auto& v : r.values) {
       auto key = base_key;
       key.push_back(unit_order.of(v.unit));
       auto& t = tables[key];
-      t.key = key;
-      t.config_values = values;
-      t.unit = v.unit;
+      if (t.key.empty()) {
+        t.key = key;
+        t.config_values = values;
+        t.unit = v.unit;
+      }
       t.cells[{row, col}].push_back(v.value);
     }
   }
@@ -88,17 +135,20 @@ std::vector<StatTable> build_tables(const BenchData& data, const StatOptions& op
     for (std::size_t k = 0; k < keys.size(); ++k) t.config.emplace_back(keys[k], acc.config_values[k]);
     t.unit = acc.unit;
     t.exact = data.exact(acc.unit);
+    // Sorted, distinct ids; positions by binary search (many rows stay fast).
     std::vector<std::size_t> row_ids, col_ids;
     for (const auto& [rc, vals] : acc.cells) {
-      if (std::find(row_ids.begin(), row_ids.end(), rc.first) == row_ids.end()) row_ids.push_back(rc.first);
-      if (std::find(col_ids.begin(), col_ids.end(), rc.second) == col_ids.end()) col_ids.push_back(rc.second);
+      row_ids.push_back(rc.first);
+      col_ids.push_back(rc.second);
     }
-    std::sort(row_ids.begin(), row_ids.end());
-    std::sort(col_ids.begin(), col_ids.end());
+    for (auto* list : {&row_ids, &col_ids}) {
+      std::sort(list->begin(), list->end());
+      list->erase(std::unique(list->begin(), list->end()), list->end());
+    }
     for (auto r : row_ids) t.rows.push_back(row_order.values()[r]);
     for (auto c : col_ids) t.cols.push_back(col_order.values()[c]);
-    auto pos = [](const std::vector<std::size_t>& ids, std::size_t id) {
-      return static_cast<std::size_t>(std::find(ids.begin(), ids.end(), id) - ids.begin());
+    auto pos = [](const std::vector<std::size_t>& list, std::size_t id) {
+      return static_cast<std::size_t>(std::lower_bound(list.begin(), list.end(), id) - list.begin());
     };
     for (auto& [rc, vals] : acc.cells) {
       StatCell cell;
