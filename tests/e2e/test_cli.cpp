@@ -166,3 +166,10 @@ TEST_CASE("-v says every request, file and config, never a secret, -q leaves err
   CHECK(err.exit_code == 2);
   CHECK(err.err.find("none.pb.gz") != std::string::npos);
 }
+
+TEST_CASE("size options cannot wrap around", "[cli]") {
+  auto r = run_ncprof({"top", "x.pb.gz", "--max-decompressed", "18446744073709551615"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("too large") != std::string::npos);
+  CHECK(lines(r.err) == 1);
+}
