@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Speed and memory of `ncprof top` beside `go tool pprof -top` on the same
 # synthetic profiles (written by ncprof's own encoder), with `gzip -dc` as
-# the floor. Prints wall time and peak memory of each and the ratios.
+# the floor, then of the difference of two such profiles (`top --diff-base`
+# beside `-top -diff_base`; the floor is inflating both). Prints wall time
+# and peak memory of each and the ratios.
 #   scripts/bench-top.sh [--quick]   (--quick: the 100k profile only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,8 +39,18 @@ for spec in "${sizes[@]}"; do
   read -r nt nm <<<"$(measure 3 "$NCPROF" top "$file")"
   read -r gt gm <<<"$(measure 1 go tool pprof -top "$file")"
   read -r zt zm <<<"$(measure 3 sh -c "gzip -dc '$file' >/dev/null")"
-  awk -v name="$samples samples/$funcs funcs" -v nt="$nt" -v nm="$nm" -v gt="$gt" -v gm="$gm" -v zt="$zt" 'BEGIN {
-    printf "%-28s %10.2f %10.0f %10.2f %10.0f %10.2f %9.1fx %9.1fx %8.1fx\n", name, nt, nm/1024, gt, gm/1024, zt,
-      gt/nt, gm/nm, nt/(zt > 0 ? zt : 0.01) }'
+  row() {
+    awk -v name="$1" -v nt="$2" -v nm="$3" -v gt="$4" -v gm="$5" -v zt="$6" 'BEGIN {
+      printf "%-28s %10.2f %10.0f %10.2f %10.0f %10.2f %9.1fx %9.1fx %8.1fx\n", name, nt, nm/1024, gt, gm/1024, zt,
+        gt/nt, gm/nm, nt/(zt > 0 ? zt : 0.01) }'
+  }
+  row "$samples samples/$funcs funcs" "$nt" "$nm" "$gt" "$gm" "$zt"
+  # The difference of two profiles of that size (another seed).
+  base="$DIR/synth_${samples}_b.pb.gz"
+  [ -f "$base" ] || "$SYNTH" "$base" "$samples" "$funcs" "$locs" 7
+  read -r dnt dnm <<<"$(measure 3 "$NCPROF" top --diff-base "$base" "$file")"
+  read -r dgt dgm <<<"$(measure 1 go tool pprof -top -diff_base="$base" "$file")"
+  read -r dzt dzm <<<"$(measure 3 sh -c "gzip -dc '$file' '$base' >/dev/null")"
+  row "  diff of two" "$dnt" "$dnm" "$dgt" "$dgm" "$dzt"
 done
 echo "speedup = pprof s / ncprof s; mem ratio = pprof MB / ncprof MB; x floor = ncprof s / gzip -dc s"

@@ -130,7 +130,7 @@ TEST_CASE("capture options are validated per type before any request", "[cli]") 
   CHECK(gc.err.find("warning: --gc applies to heap") != std::string::npos);
 }
 
-TEST_CASE("-v says every request, file and config, never a secret, -q leaves errors only", "[cli][log]") {
+TEST_CASE("verbose says every request, file and config, never a secret, quiet leaves errors only", "[cli][log]") {
   auto fleet = Fleet::start({named("crawler")});
   const std::string cfg = fleet.dir + "/secret.yaml";
   write_file(cfg, "replace: true\nservices:\n  crawler:\n    pprof: " + fleet.services[0].pprof_target() +

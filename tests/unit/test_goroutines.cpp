@@ -92,3 +92,25 @@ TEST_CASE("broken goroutine text is a clear error with the line", "[leak][gorout
   CHECK(err("").find("empty") != std::string::npos);
   CHECK(err("hello world\n").find("not a goroutine dump") != std::string::npos);
 }
+
+TEST_CASE("across forms, runtime-only stacks are left out, not shown as empty rows", "[leak][goroutines]") {
+  leak::GoroutineDump base, now;
+  base.format = "debug=1";
+  now.format = "protobuf";
+  leak::GoroutineGroup rt_only;
+  rt_only.frames = {"runtime.gopark", "runtime.forcegchelper"};
+  rt_only.count = 3;
+  leak::GoroutineGroup leak_group;
+  leak_group.frames = {"runtime.gopark", "runtime.chanrecv1", "main.stuck"};
+  leak_group.count = 5;
+  leak::GoroutineGroup base_leak;
+  base_leak.frames = {"main.stuck"};
+  base_leak.count = 2;
+  base.groups = {base_leak};
+  now.groups = {rt_only, leak_group};
+  auto growth = leak::goroutine_growth(base, now);
+  REQUIRE(growth.size() == 1);
+  CHECK(growth[0].group.frames == std::vector<std::string>{"main.stuck"});
+  CHECK(growth[0].base == 2);
+  CHECK(growth[0].now == 5);
+}

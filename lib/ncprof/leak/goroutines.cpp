@@ -298,6 +298,9 @@ std::vector<GoroutineGrowth> goroutine_growth(const GoroutineDump& base, const G
   std::vector<GoroutineGrowth> out;
   for (auto& [k, m] : merged) {
     m.base = before.count(k) ? before[k] : 0;
+    // Across forms, a stack of runtime frames only has nothing both forms
+    // show: it cannot be compared, and an empty row says nothing.
+    if (!same_form && m.group.frames.empty()) continue;
     if (m.growth() > 0) out.push_back(m);
   }
   std::stable_sort(out.begin(), out.end(),
