@@ -16,6 +16,7 @@
 #include "ncprof/profile/measure.hpp"
 #include "ncprof/profile/merge.hpp"
 #include "ncprof/profile/top.hpp"
+#include "ncprof/util/arith.hpp"
 #include "ncprof/util/files.hpp"
 #include "ncprof/util/strings.hpp"
 #include "log.hpp"
@@ -66,7 +67,6 @@ struct Comparison {
   std::string baseline_file, current_file;
   bool ok = false;
   std::string error;
-  ErrorKind error_kind = ErrorKind::network;
   std::string sample_type, unit;
   std::int64_t before = 0, after = 0, growth = 0;
   double pct = 0, elapsed = 0, per_hour = 0;
@@ -84,8 +84,8 @@ void judge(Comparison& c, const Limits& lim) {
   auto over = [&](double pct_limit, double rate_limit) {
     if (c.pct >= pct_limit) return fmt::format("growth {:+.1f}% >= {:.0f}%", c.pct, pct_limit);
     if (rated && c.per_hour >= rate_limit) {
-      return fmt::format("growth {}/hour >= {}/hour", profile::scaled_label(static_cast<std::int64_t>(c.per_hour), c.unit, "minimum"),
-                         profile::scaled_label(static_cast<std::int64_t>(rate_limit), c.unit, "minimum"));
+      return fmt::format("growth {}/hour >= {}/hour", profile::scaled_label(util::go_float_to_int64(c.per_hour), c.unit, "minimum"),
+                         profile::scaled_label(util::go_float_to_int64(rate_limit), c.unit, "minimum"));
     }
     return std::string();
   };
@@ -98,7 +98,7 @@ void judge(Comparison& c, const Limits& lim) {
   } else {
     c.verdict = "OK";
     c.why = fmt::format("growth {:+.1f}% and {}/hour are under the warning limits", c.pct,
-                        profile::scaled_label(static_cast<std::int64_t>(c.per_hour), c.unit, "minimum"));
+                        profile::scaled_label(util::go_float_to_int64(c.per_hour), c.unit, "minimum"));
   }
 }
 
@@ -167,7 +167,7 @@ void print_comparison(const Comparison& c) {
   fmt::print("  baseline  {:>10}  {}\n", label(c.before), c.baseline_file);
   fmt::print("  current   {:>10}  {}\n", label(c.after), c.current_file);
   fmt::print("  growth    {:>10}  {:+.1f}%, {}/hour\n", (c.growth >= 0 ? "+" : "") + label(c.growth), c.pct,
-             label(static_cast<std::int64_t>(c.per_hour)));
+             label(util::go_float_to_int64(c.per_hour)));
   fmt::print("\nWhere it grew (current - baseline):\n{}\n", profile::render_top_text(*c.diff, *c.top));
   fmt::print("verdict: {} ({})\n", c.verdict, c.why);
   fmt::print("open the diff: ncprof top --base {} {}\n", c.baseline_file, c.current_file);

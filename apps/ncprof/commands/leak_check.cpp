@@ -10,6 +10,7 @@
 #include "commands/target_flags.hpp"
 #include "ncprof/leak/check.hpp"
 #include "ncprof/profile/measure.hpp"
+#include "ncprof/util/arith.hpp"
 #include "ncprof/util/files.hpp"
 #include "ncprof/util/strings.hpp"
 #include "terminal.hpp"
@@ -33,7 +34,7 @@ struct LeakArgs {
   std::string format = "text";
 };
 
-std::string bytes_label(double v) { return profile::scaled_label(static_cast<std::int64_t>(v), "bytes", "minimum"); }
+std::string bytes_label(double v) { return profile::scaled_label(util::go_float_to_int64(v), "bytes", "minimum"); }
 
 std::string stack_summary(const leak::GoroutineGroup& g) {
   std::string out;
