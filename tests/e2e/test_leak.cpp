@@ -66,11 +66,14 @@ TEST_CASE("leak-check: a leaking service is LEAK with the code named, a busy one
 
 TEST_CASE("leak-check: long-running services (a large heap, many goroutines) still show their leaks", "[leak]") {
   // What a service that has run for an hour looks like: 300 MB in use and
-  // 3,000 parked goroutines. A leak of 100 KB/s or 1 goroutine/s grows
-  // those by 1% over the check: the floors are rates, not shares.
+  // 3,000 parked goroutines. A leak of 400 KB/s or 1 goroutine/s grows
+  // those by 1-2% over the check: the floors are rates, not shares.
   GoServiceOptions heap = named("bigheap");
   heap.ballast = 300 << 20;
-  heap.leak_heap = 100000;
+  // 400 KB/s: still 1.5% of the heap over the check, and enough sampled
+  // allocations (one per 512 KiB on average) that the leaking function is
+  // seen in the heap profiles (at 100 KB/s none was, one run in seven).
+  heap.leak_heap = 400000;
   GoServiceOptions gor = named("manyg");
   gor.parked = 3000;
   gor.leak_goroutines = 1;
@@ -240,9 +243,9 @@ TEST_CASE("compare-heap: a target without a baseline fails alone, the others are
 TEST_CASE("compare-heap: a slow share of a large heap still FAILs by its rate per hour", "[leak][compare]") {
   GoServiceOptions big = named("crawler");
   big.ballast = 200 << 20;
-  big.leak_heap = 1 << 20;  // 1 MiB/s: about 1% of the heap in 2 s, 3.5 GB/hour
+  big.leak_heap = 2 << 20;  // 2 MiB/s: about 4% of the heap in 4 s, 7 GB/hour, well over the 1 MiB noise floor
   auto fleet = Fleet::start({big});
-  auto r = run_ncprof({"compare-heap", "crawler", "--interval", "2s", "--config", fleet.config, "--out",
+  auto r = run_ncprof({"compare-heap", "crawler", "--interval", "4s", "--config", fleet.config, "--out",
                        fleet.dir + "/profiles", "--format", "json"});
   INFO(r.out << r.err);
   auto doc = json::parse(r.out);
