@@ -24,7 +24,7 @@ P=$(free_port); A=$(free_port); P2=$(free_port)
 PID1=$!
 "$ROOT/build/goservice" -name classifier -pprof "127.0.0.1:$P2" -burn-cpu 1.5 -churn 4000000 >/dev/null 2>&1 &
 PID2=$!
-trap 'kill $PID1 $PID2 2>/dev/null || true' EXIT
+trap 'kill $PID1 $PID2 2>/dev/null || true' EXIT INT TERM HUP
 for port in $P $A $P2; do
   for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/health/memory" && break; sleep 0.1; done
 done
@@ -46,8 +46,9 @@ curl -fsS -o "$OUT/go-runtime/health.json" "http://127.0.0.1:$A/health/memory"
 # Two CPU profiles at once: a short one of the leaking service, a longer,
 # busier one of another (merged with the first in the tests).
 get "/debug/pprof/profile?seconds=4" "$OUT/go-runtime/cpu.pprof" &
+CPU_PID=$!
 curl -fsS --max-time 60 -o "$OUT/cpu-long.pb.gz" "http://127.0.0.1:$P2/debug/pprof/profile?seconds=8"
-wait
+wait "$CPU_PID"  # not a bare wait: the fixtures are children too
 # A larger profile with many functions, deep stacks and inlined calls,
 # written by ncprof's own encoder (go tool pprof reads it in the tests).
 "$ROOT/build/apps/ncprof_synth" "$OUT/synthetic-heap.pb.gz" 3000 400 800 7
