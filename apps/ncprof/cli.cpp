@@ -45,8 +45,6 @@ void warn(const std::string& message) {
   if (!quiet()) fmt::print(stderr, "ncprof: warning: {}\n", util::printable(message));
 }
 
-Result<std::uint64_t> parse_size(const std::string& s) { return util::parse_size(s); }
-
 CLI::Validator at_least(long long min) {
   return CLI::Validator(
       [min](std::string& v) -> std::string {

@@ -38,9 +38,6 @@ void warn(const std::string& message);
 // "ncprof: error: TARGET: MESSAGE" for one target of many (the run goes on).
 void report_target_error(const std::string& target, const std::string& message);
 
-// "1G", "512M", "1048576" -> bytes.
-Result<std::uint64_t> parse_size(const std::string& s);
-
 // A whole number at least `min`, with the range said in words.
 CLI::Validator at_least(long long min);
 

@@ -7,6 +7,7 @@
 
 #include "ncprof/profile/merge.hpp"
 #include "ncprof/profile/prune.hpp"
+#include "ncprof/util/strings.hpp"
 
 namespace ncprof::app {
 
@@ -42,7 +43,7 @@ Result<profile::TopOptions> TopFlags::options() const {
 }
 
 Result<profile::DecodeOptions> decode_options(const GlobalOptions& global) {
-  auto size = parse_size(global.max_decompressed);
+  auto size = util::parse_size(global.max_decompressed);
   if (!size) return tl::unexpected(size.error());
   profile::DecodeOptions o;
   o.max_decompressed = *size;

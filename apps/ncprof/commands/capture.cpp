@@ -86,7 +86,7 @@ int run_capture(const CaptureArgs& args, const GlobalOptions& global) {
   if (args.debug && *args.debug > 0) opts.debug = args.debug;
   opts.out_dir = args.out;
   opts.concurrency = static_cast<std::size_t>(args.concurrency);
-  auto max_bytes = parse_size(args.max_bytes);
+  auto max_bytes = util::parse_size(args.max_bytes);
   if (!max_bytes) return report_error(max_bytes.error());
   if (*max_bytes == 0) return usage("--max-bytes must be more than 0 (e.g. 512M)");
   opts.max_bytes = *max_bytes;

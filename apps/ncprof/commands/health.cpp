@@ -57,14 +57,6 @@ std::string num(std::optional<double> v, const char* fmtspec) {
   return fmt::format(fmt::runtime(fmtspec), *v);
 }
 
-std::string now_text() {
-  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec);
-}
-
 nlohmann::json rows_json(const std::vector<capture::HealthReading>& rows) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& r : rows) {
@@ -127,7 +119,7 @@ int run_health(const HealthArgs& args) {
         report_target_error(r.service, r.error);
       }
     }
-    const std::string when = now_text();
+    const std::string when = util::timestamp_for_humans(std::chrono::system_clock::now());
     if (args.format == "json") {
       nlohmann::json doc = {{"services", rows_json(rows)}};
       if (watch) doc["time"] = when;

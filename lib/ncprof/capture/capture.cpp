@@ -135,6 +135,8 @@ std::vector<CaptureResult> capture_all(const std::vector<targets::Service>& serv
   auto responses = client::fetch_all(requests, opts.concurrency, progress, opts.stop);
   const auto now = std::chrono::system_clock::now();
   const std::string stamp = util::timestamp_for_file(now);
+  // The directory, once (the commands have usually made it already).
+  const Result<void> dir_ready = opts.save ? util::make_dirs(opts.out_dir) : Result<void>{};
   for (std::size_t k = 0; k < responses.size(); ++k) {
     auto& res = results[request_of[k]];
     if (!responses[k]) {
@@ -176,8 +178,7 @@ std::vector<CaptureResult> capture_all(const std::vector<targets::Service>& serv
         fmt::format("{}/{}_{}_{}", opts.out_dir, util::file_name_part(res.service), res.type, stamp);
     std::string path = base + ext;
     for (int n = 2; std::filesystem::exists(path); ++n) path = fmt::format("{}-{}{}", base, n, ext);
-    auto ok = util::make_dirs(opts.out_dir);
-    if (ok) ok = util::write_file_atomic(path, r.body);
+    auto ok = dir_ready ? util::write_file_atomic(path, r.body) : dir_ready;
     if (!ok) {
       res.error = ok.error().message;
       res.error_kind = ok.error().kind;

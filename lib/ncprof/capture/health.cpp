@@ -42,14 +42,6 @@ std::size_t nesting_depth(std::string_view text) {
   return deepest;
 }
 
-// Origin of a base URL: "http://h:6060/debug/pprof" -> "http://h:6060".
-std::string origin_of(const std::string& url) {
-  auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return url;
-  auto path = url.find('/', scheme_end + 3);
-  return path == std::string::npos ? url : url.substr(0, path);
-}
-
 }  // namespace
 
 const char* health_field_name(HealthField f) { return kFieldNames[static_cast<std::size_t>(f)]; }
@@ -100,7 +92,7 @@ std::vector<HealthReading> read_health(const std::vector<targets::Service>& serv
         rows[i].status = HealthReading::Status::no_endpoint;
         continue;
       }
-      rows[i].url = origin_of(s.pprof_base) + "/health/memory";
+      rows[i].url = client::origin_of(s.pprof_base) + "/health/memory";
       rows[i].probed = true;
     }
     auto headers = targets::resolve_headers(s);

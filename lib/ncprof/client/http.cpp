@@ -121,16 +121,6 @@ bool retryable(CURLcode rc) {
   }
 }
 
-// "https://h:443/x" -> "https://h:443": scheme, host and port.
-std::string origin_of(const std::string& url) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return url;
-  const auto path = url.find_first_of("/?#", scheme_end + 3);
-  std::string origin = path == std::string::npos ? url : url.substr(0, path);
-  for (auto& c : origin) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return origin;
-}
-
 // Decides what a finished attempt means: a result, or another attempt.
 bool finish(Transfer& t, CURLcode rc, std::vector<HttpResult>& results) {
   const HttpRequest& r = *t.request;
@@ -178,6 +168,16 @@ bool finish(Transfer& t, CURLcode rc, std::vector<HttpResult>& results) {
 }  // namespace
 
 std::string user_agent() { return std::string("ncprof/") + NCPROF_VERSION; }
+
+std::string origin_of(const std::string& url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return url;
+  const auto path = url.find_first_of("/?#", scheme_end + 3);
+  std::string origin = path == std::string::npos ? url : url.substr(0, path);
+  for (auto& c : origin) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return origin;
+}
+
 
 std::vector<HttpResult> fetch_all(const std::vector<HttpRequest>& requests, std::size_t concurrency,
                                   const std::function<void(const FetchProgress&)>& progress,

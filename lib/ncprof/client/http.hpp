@@ -59,4 +59,7 @@ HttpResult fetch(const HttpRequest& request);
 
 std::string user_agent();
 
+// "https://H:443/x?y" -> "https://h:443": scheme, host and port, lower case.
+std::string origin_of(const std::string& url);
+
 }  // namespace ncprof::client

@@ -191,6 +191,12 @@ std::string date_for_file(std::chrono::system_clock::time_point t) {
   return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
+std::string timestamp_for_humans(std::chrono::system_clock::time_point t) {
+  std::tm tm = local_tm(t);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec);
+}
+
 std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> lines;
   std::size_t pos = 0;

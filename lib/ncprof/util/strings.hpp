@@ -29,6 +29,8 @@ std::string human_bytes(std::uint64_t n);
 // Local time as YYYYmmdd_HHMMSS (file names) and YYYY-mm-dd.
 std::string timestamp_for_file(std::chrono::system_clock::time_point t);
 std::string date_for_file(std::chrono::system_clock::time_point t);
+// Local time for people: YYYY-mm-dd HH:MM:SS.
+std::string timestamp_for_humans(std::chrono::system_clock::time_point t);
 
 // Text from a server or a file, safe for a terminal: control characters
 // (escape sequences, carriage returns, newlines) written as \xNN.
