@@ -37,6 +37,8 @@ int report_error(const Error& e) {
   return exit_code_for(e);
 }
 
+int report_usage(std::string message) { return report_error(Error{ErrorKind::usage, std::move(message)}); }
+
 void report_target_error(const std::string& target, const std::string& message) {
   fmt::print(stderr, "ncprof: error: {}: {}\n", util::printable(target), util::printable(message));
 }

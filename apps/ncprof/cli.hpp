@@ -34,6 +34,8 @@ using Registrar = void (*)(CLI::App&, Dispatch&, const GlobalOptions&);
 int exit_code_for(const Error& e);
 // Prints "ncprof: error: MESSAGE" on stderr and returns the exit code.
 int report_error(const Error& e);
+// A bad option or argument: the message, and exit 2.
+int report_usage(std::string message);
 void warn(const std::string& message);
 // "ncprof: error: TARGET: MESSAGE" for one target of many (the run goes on).
 void report_target_error(const std::string& target, const std::string& message);

@@ -141,7 +141,6 @@ void write_profiles(const Target& t, const BenchArgs& args, std::vector<std::str
 }
 
 int run_bench(BenchArgs args) {
-  auto usage = [](std::string m) { return report_error(Error{ErrorKind::usage, std::move(m)}); };
   // `--compare crawler`: a service to run and compare, not a baseline file.
   // A path-like value is a file; a bare word is a configured service first.
   if (!args.compare_file.empty() && !targets::looks_like_path(args.compare_file)) {
@@ -153,19 +152,19 @@ int run_bench(BenchArgs args) {
       args.compare_file.clear();
     }
   }
-  if (args.count < 1) return usage(fmt::format("--count must be 1 or more (got {})", args.count));
+  if (args.count < 1) return report_usage(fmt::format("--count must be 1 or more (got {})", args.count));
   if (!valid_benchtime(args.benchtime)) {
-    return usage(fmt::format("--benchtime '{}' is not a go test benchtime (e.g. 1s, 500ms, 100x)", args.benchtime));
+    return report_usage(fmt::format("--benchtime '{}' is not a go test benchtime (e.g. 1s, 500ms, 100x)", args.benchtime));
   }
-  if (!(args.alpha > 0 && args.alpha < 1)) return usage(fmt::format("--alpha must be between 0 and 1 (got {})", args.alpha));
-  if (args.fail_on && !(*args.fail_on >= 0)) return usage("--fail-on must be a percentage of 0 or more");
+  if (!(args.alpha > 0 && args.alpha < 1)) return report_usage(fmt::format("--alpha must be between 0 and 1 (got {})", args.alpha));
+  if (args.fail_on && !(*args.fail_on >= 0)) return report_usage("--fail-on must be a percentage of 0 or more");
   if (!args.compare_file.empty()) {
     // Read now: a missing or empty baseline is found before the benchmarks run, not after.
     auto text = util::read_file(args.compare_file, 1ull << 30);
     if (!text) return report_error(text.error());
     bench::BenchData probe;
     bench::parse_bench(*text, args.compare_file, probe);
-    if (probe.results.empty()) return usage(fmt::format("{}: no benchmark results in the baseline", args.compare_file));
+    if (probe.results.empty()) return report_usage(fmt::format("{}: no benchmark results in the baseline", args.compare_file));
   }
   auto targets = bench_targets(args);
   if (!targets) return report_error(targets.error());
@@ -179,7 +178,7 @@ int run_bench(BenchArgs args) {
       const auto& t = (*targets)[i];
       base_files[i] = args.compare_file.empty() ? bench::newest_baseline(t.dir) : std::optional(args.compare_file);
       if (!base_files[i]) {
-        return usage(fmt::format("{}: no baseline in {}/benchmarks (run ncprof bench --baseline first, or give "
+        return report_usage(fmt::format("{}: no baseline in {}/benchmarks (run ncprof bench --baseline first, or give "
                                  "--compare FILE)",
                                  t.name, t.dir));
       }

@@ -45,7 +45,6 @@ int run_capture(const CaptureArgs& args, const GlobalOptions& global) {
   if (!type) return report_error(type.error());
   opts.type = *type;
   using capture::ProfileType;
-  auto usage = [](std::string m) { return report_error(Error{ErrorKind::usage, std::move(m)}); };
   const bool timed_type = opts.type == ProfileType::cpu || opts.type == ProfileType::trace;
   // An option that does not apply is ignored, said so (a script may pass
   // one set of options for every type).
@@ -55,10 +54,10 @@ int run_capture(const CaptureArgs& args, const GlobalOptions& global) {
   }
   auto duration = util::parse_duration(args.duration.empty() ? "30s" : args.duration);
   if (!duration) return report_error(duration.error());
-  if (duration->count() <= 0) return usage("--duration must be positive");
+  if (duration->count() <= 0) return report_usage("--duration must be positive");
   // Go's CPU profile takes whole seconds (?seconds=N); a trace takes fractions.
   if (opts.type == ProfileType::cpu && duration->count() % 1000 != 0) {
-    return usage(fmt::format("--duration {}: a cpu profile lasts whole seconds (e.g. 1s, 30s)", args.duration));
+    return report_usage(fmt::format("--duration {}: a cpu profile lasts whole seconds (e.g. 1s, 30s)", args.duration));
   }
   opts.duration = *duration;
   if (!args.delta.empty()) {
@@ -66,19 +65,19 @@ int run_capture(const CaptureArgs& args, const GlobalOptions& global) {
     if (!delta) return report_error(delta.error());
     if (opts.type != ProfileType::heap && opts.type != ProfileType::allocs && opts.type != ProfileType::block &&
         opts.type != ProfileType::mutex) {
-      return usage("--delta applies to heap, allocs, block and mutex");
+      return report_usage("--delta applies to heap, allocs, block and mutex");
     }
     if (delta->count() < 1000 || delta->count() % 1000 != 0) {
-      return usage(fmt::format("--delta {}: a delta profile lasts whole seconds (e.g. 10s)", args.delta));
+      return report_usage(fmt::format("--delta {}: a delta profile lasts whole seconds (e.g. 10s)", args.delta));
     }
     opts.delta = *delta;
   }
   if (args.gc && opts.type != ProfileType::heap) warn(fmt::format("--gc applies to heap, ignored for {}", args.type));
   if (args.debug) {
     const int most = opts.type == ProfileType::goroutine ? 2 : (timed_type ? -1 : 1);
-    if (most < 0) return usage(fmt::format("--debug applies to the text forms; {} has none", args.type));
+    if (most < 0) return report_usage(fmt::format("--debug applies to the text forms; {} has none", args.type));
     if (*args.debug < 0 || *args.debug > most) {
-      return usage(fmt::format("--debug for {} must be 0 to {} (got {})", args.type, most, *args.debug));
+      return report_usage(fmt::format("--debug for {} must be 0 to {} (got {})", args.type, most, *args.debug));
     }
   }
   opts.gc = args.gc && opts.type == ProfileType::heap;
@@ -88,7 +87,7 @@ int run_capture(const CaptureArgs& args, const GlobalOptions& global) {
   opts.concurrency = static_cast<std::size_t>(args.concurrency);
   auto max_bytes = util::parse_size(args.max_bytes);
   if (!max_bytes) return report_error(max_bytes.error());
-  if (*max_bytes == 0) return usage("--max-bytes must be more than 0 (e.g. 512M)");
+  if (*max_bytes == 0) return report_usage("--max-bytes must be more than 0 (e.g. 512M)");
   opts.max_bytes = *max_bytes;
 
   auto services = args.targets.resolve();

@@ -84,19 +84,18 @@ int run_leak_check_cmd(const LeakArgs& args, const GlobalOptions& global) {
   if (!interval) return report_error(interval.error());
   if (interval->count() <= 0) return report_error(Error{ErrorKind::usage, "--interval must be positive"});
   opts.interval = *interval;
-  auto usage = [](std::string m) { return report_error(Error{ErrorKind::usage, std::move(m)}); };
-  if (args.count < 2) return usage(fmt::format("--count must be at least 2 (got {})", args.count));
-  if (args.warmup < 0) return usage(fmt::format("--warmup must be 0 or more (got {})", args.warmup));
-  if (args.min_samples < 3) return usage(fmt::format("--min-samples must be at least 3 (got {})", args.min_samples));
+  if (args.count < 2) return report_usage(fmt::format("--count must be at least 2 (got {})", args.count));
+  if (args.warmup < 0) return report_usage(fmt::format("--warmup must be 0 or more (got {})", args.warmup));
+  if (args.min_samples < 3) return report_usage(fmt::format("--min-samples must be at least 3 (got {})", args.min_samples));
   if (args.count - args.warmup < args.min_samples) {
-    return usage(fmt::format("--count {} with --warmup {} leaves {} samples for the verdict, fewer than --min-samples {}",
+    return report_usage(fmt::format("--count {} with --warmup {} leaves {} samples for the verdict, fewer than --min-samples {}",
                              args.count, args.warmup, args.count - args.warmup, args.min_samples));
   }
   if (!(args.alpha > 0 && args.alpha < 0.5)) {
-    return usage(fmt::format("--alpha must be between 0 and 0.5, e.g. 0.01 (got {})", args.alpha));
+    return report_usage(fmt::format("--alpha must be between 0 and 0.5, e.g. 0.01 (got {})", args.alpha));
   }
   if (!(args.min_growth >= 0 && args.min_growth <= 1e6)) {
-    return usage(fmt::format("--min-growth must be a percentage of 0 or more (got {})", args.min_growth));
+    return report_usage(fmt::format("--min-growth must be a percentage of 0 or more (got {})", args.min_growth));
   }
   opts.count = static_cast<std::size_t>(args.count);
   opts.warmup = static_cast<std::size_t>(args.warmup);
