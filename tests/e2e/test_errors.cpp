@@ -101,3 +101,23 @@ TEST_CASE("a missing file, a directory and bad options are usage errors", "[erro
   CHECK_FALSE(file_exists(dir + "/m.pb.gz"));
   fs::remove_all(dir);
 }
+
+TEST_CASE("a local disk that refuses a write is exit 2 naming the file, with nothing left behind", "[errors]") {
+  // A file size limit (ulimit -f, SIGXFSZ ignored) makes write(2) fail as
+  // a full disk would, without needing a full disk.
+  std::string dir = temp_dir("ncprof-disk");
+  const std::string heap1 = test_data_dir() + "/go-runtime/heap-1.pprof";
+  const std::string heap2 = test_data_dir() + "/go-runtime/heap-2.pprof";
+  const std::string out = dir + "/merged.pb.gz";
+  auto r = run({"sh", "-c", "ulimit -f 1; trap '' XFSZ; exec \"$0\" merge \"$1\" \"$2\" -o \"$3\"", ncprof_bin(), heap1,
+                heap2, out});
+  INFO(r.err);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find(out) != std::string::npos);
+  CHECK(r.err.find("write failed") != std::string::npos);
+  CHECK_FALSE(file_exists(out));
+  CHECK(list_dir(dir).empty());
+  // The same merge without the limit works: the limit was the only cause.
+  CHECK(run_ncprof({"merge", heap1, heap2, "-o", out}).exit_code == 0);
+  fs::remove_all(dir);
+}

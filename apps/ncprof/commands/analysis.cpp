@@ -59,9 +59,7 @@ Result<profile::Profile> load_merged(const std::vector<std::string>& files, cons
     profiles.push_back(std::move(*p));
   }
   if (profiles.size() == 1) return std::move(profiles[0]);
-  std::vector<const profile::Profile*> ptrs;
-  for (const auto& p : profiles) ptrs.push_back(&p);
-  return profile::merge_profiles(ptrs, files);
+  return profile::merge_owned_profiles(std::move(profiles), files);
 }
 
 nlohmann::json top_rows_json(const profile::TopReport& report) {

@@ -25,7 +25,7 @@ int run_diff(const DiffArgs& args, const GlobalOptions& global) {
   if (!base) return report_error(base.error());
   auto current = profile::read_profile(args.current, *dopts);
   if (!current) return report_error(current.error());
-  auto diff = profile::subtract_base(*current, std::move(*base), args.diff_base, args.current, args.base);
+  auto diff = profile::subtract_base(std::move(*current), std::move(*base), args.diff_base, args.current, args.base);
   if (!diff) return report_error(diff.error());
   if (!args.out.empty()) {
     // -o writes the whole difference as a profile; the table's options

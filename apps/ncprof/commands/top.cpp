@@ -26,7 +26,7 @@ int run_top(const TopArgs& args, const GlobalOptions& global) {
   if (!base_file.empty()) {
     auto base = profile::read_profile(base_file, *dopts);
     if (!base) return report_error(base.error());
-    auto diff = profile::subtract_base(*p, std::move(*base), !args.diff_base.empty(), args.files[0], base_file);
+    auto diff = profile::subtract_base(std::move(*p), std::move(*base), !args.diff_base.empty(), args.files[0], base_file);
     if (!diff) return report_error(diff.error());
     *p = std::move(*diff);
   }

@@ -1,10 +1,12 @@
 #include "ncprof/profile/merge.hpp"
 #include "ncprof/util/arith.hpp"
+#include "ncprof/util/flat_map.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <tuple>
+#include <type_traits>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -37,22 +39,37 @@ struct WordsHash {
 
 class Merger {
  public:
-  explicit Merger(Profile& out) : out_(out) {}
+  Merger(Profile& out, std::size_t expected_samples) : out_(out), samples_(expected_samples) {}
 
+  // Adds src's samples, moving its stacks and labels into the output (src
+  // is left without samples) instead of copying them.
+  void consume(Profile& src) {
+    prepare(src);
+    for (auto& s : src.samples) {
+      if (!all_zero(s)) add_sample(std::move(s.location_ids), std::move(s.values), std::move(s.labels));
+    }
+    std::vector<Sample>().swap(src.samples);
+  }
   void add(const Profile& src) {
-    loc_by_id_.clear();
-    func_by_id_.clear();
-    map_by_id_.clear();
-    src_maps_ = IdIndex(src.mappings);
-    src_funcs_ = IdIndex(src.functions);
-    src_locs_ = IdIndex(src.locations);
-    src_ = &src;
+    prepare(src);
     for (const auto& s : src.samples) {
-      if (!all_zero(s)) add_sample(s);
+      if (!all_zero(s)) add_sample(s.location_ids, s.values, s.labels);
     }
   }
 
  private:
+  void prepare(const Profile& src) {
+    // Memo of each source entry's id in the output, by its position in
+    // the source's table (0: not mapped yet).
+    loc_by_pos_.assign(src.locations.size(), 0);
+    func_by_pos_.assign(src.functions.size(), 0);
+    map_by_pos_.assign(src.mappings.size(), MapInfo{});
+    src_maps_ = IdIndex(src.mappings);
+    src_funcs_ = IdIndex(src.functions);
+    src_locs_ = IdIndex(src.locations);
+    src_ = &src;
+  }
+
   struct MapInfo {
     std::uint64_t id = 0;
     std::int64_t offset = 0;
@@ -60,8 +77,9 @@ class Merger {
 
   MapInfo map_mapping(std::uint64_t src_id) {
     if (src_id == 0) return {};
-    if (auto it = map_by_id_.find(src_id); it != map_by_id_.end()) return it->second;
-    const Mapping& m = src_->mappings[src_maps_.find(src_id)];
+    const std::size_t pos = src_maps_.find(src_id);
+    if (map_by_pos_[pos].id != 0) return map_by_pos_[pos];
+    const Mapping& m = src_->mappings[pos];
     std::uint64_t size = m.memory_limit - m.memory_start;
     size = size + 0xfff;
     size -= size % 0x1000;
@@ -77,13 +95,14 @@ class Merger {
       out_.mappings.push_back(copy);
       info = MapInfo{copy.id, 0};
     }
-    map_by_id_.emplace(src_id, info);
+    map_by_pos_[pos] = info;
     return info;
   }
 
   std::uint64_t map_function(std::uint64_t src_id) {
-    if (auto it = func_by_id_.find(src_id); it != func_by_id_.end()) return it->second;
-    const Function& f = src_->functions[src_funcs_.find(src_id)];
+    const std::size_t pos = src_funcs_.find(src_id);
+    if (func_by_pos_[pos] != 0) return func_by_pos_[pos];
+    const Function& f = src_->functions[pos];
     auto key = std::make_tuple(f.start_line, f.name, f.system_name, f.filename);
     std::uint64_t id;
     if (auto it = functions_.find(key); it != functions_.end()) {
@@ -95,13 +114,14 @@ class Merger {
       functions_.emplace(std::move(key), id);
       out_.functions.push_back(std::move(copy));
     }
-    func_by_id_.emplace(src_id, id);
+    func_by_pos_[pos] = id;
     return id;
   }
 
   std::uint64_t map_location(std::uint64_t src_id) {
-    if (auto it = loc_by_id_.find(src_id); it != loc_by_id_.end()) return it->second;
-    const Location& l = src_->locations[src_locs_.find(src_id)];
+    const std::size_t pos = src_locs_.find(src_id);
+    if (loc_by_pos_[pos] != 0) return loc_by_pos_[pos];
+    const Location& l = src_->locations[pos];
     MapInfo mi = map_mapping(l.mapping_id);
     Location copy;
     copy.mapping_id = mi.id;
@@ -128,56 +148,69 @@ class Merger {
       locations_.emplace(std::move(key), id);
       out_.locations.push_back(std::move(copy));
     }
-    loc_by_id_.emplace(src_id, id);
+    loc_by_pos_[pos] = id;
     return id;
   }
 
-  void add_sample(const Sample& s) {
-    Sample ns;
-    ns.location_ids.reserve(s.location_ids.size());
-    for (auto id : s.location_ids) ns.location_ids.push_back(map_location(id));
-    ns.labels = s.labels;
-    std::sort(ns.labels.begin(), ns.labels.end(), [](const Label& a, const Label& b) {
-      return std::tie(a.key, a.str, a.num, a.num_unit) < std::tie(b.key, b.str, b.num, b.num_unit);
-    });
-    std::vector<std::uint64_t> key = ns.location_ids;
-    key.push_back(~0ull);  // separator between locations and labels
-    for (const auto& l : ns.labels) {
-      key.push_back(std::hash<std::string>{}(l.key));
-      key.push_back(std::hash<std::string>{}(l.str));
-      key.push_back(static_cast<std::uint64_t>(l.num));
-      key.push_back(std::hash<std::string>{}(l.num_unit));
+  // Samples with the same stack and labels add up. The table keeps only
+  // a hash per sample and the index of the first with that hash; equal
+  // hashes are confirmed against the stored sample (no key copies).
+  void add_sample(std::vector<std::uint64_t> locs, std::vector<std::int64_t> values, std::vector<Label> labels) {
+    for (auto& id : locs) id = map_location(id);
+    if (labels.size() > 1) {
+      std::sort(labels.begin(), labels.end(), [](const Label& a, const Label& b) {
+        return std::tie(a.key, a.str, a.num, a.num_unit) < std::tie(b.key, b.str, b.num, b.num_unit);
+      });
     }
-    auto [it, inserted] = samples_.try_emplace(std::move(key), out_.samples.size());
-    if (!inserted) {
-      Sample& have = out_.samples[it->second];
-      // A hash of label strings could collide: confirm before adding up.
-      if (have.labels == ns.labels) {
-        for (std::size_t i = 0; i < have.values.size(); ++i) have.values[i] = util::wrap_add(have.values[i], s.values[i]);
+    std::uint64_t h = 1469598103934665603ull;
+    auto mix = [&h](std::uint64_t w) {
+      h ^= w;
+      h *= 1099511628211ull;
+    };
+    for (auto id : locs) mix(id);
+    mix(~0ull);  // separator between locations and labels
+    for (const auto& l : labels) {
+      mix(std::hash<std::string>{}(l.key));
+      mix(std::hash<std::string>{}(l.str));
+      mix(static_cast<std::uint64_t>(l.num));
+      mix(std::hash<std::string>{}(l.num_unit));
+    }
+    if (h == util::FlatMap64<std::uint32_t>::kEmpty) h = 0;
+    bool inserted = false;
+    std::uint32_t& head = samples_.get(h, inserted);
+    for (std::uint32_t i = inserted ? 0 : head; i != 0; i = next_[i - 1]) {
+      Sample& have = out_.samples[i - 1];
+      if (have.location_ids == locs && have.labels == labels) {
+        for (std::size_t k = 0; k < have.values.size(); ++k) have.values[k] = util::wrap_add(have.values[k], values[k]);
         return;
       }
-      out_.samples.push_back(std::move(ns));
-      out_.samples.back().values = s.values;
-      return;
     }
-    ns.values = s.values;
-    out_.samples.push_back(std::move(ns));
+    // A new sample heads its hash's chain.
+    next_.push_back(inserted ? 0 : head);
+    head = static_cast<std::uint32_t>(out_.samples.size() + 1);
+    out_.samples.push_back(Sample{std::move(locs), std::move(values), std::move(labels)});
   }
 
   Profile& out_;
   const Profile* src_ = nullptr;
   IdIndex src_maps_, src_funcs_, src_locs_;
-  std::unordered_map<std::uint64_t, std::uint64_t> loc_by_id_, func_by_id_;
-  std::unordered_map<std::uint64_t, MapInfo> map_by_id_;
+  std::vector<std::uint64_t> loc_by_pos_, func_by_pos_;
+  std::vector<MapInfo> map_by_pos_;
   std::map<std::tuple<std::uint64_t, std::uint64_t, std::string>, std::size_t> mappings_;
   std::map<std::tuple<std::int64_t, std::string, std::string, std::string>, std::uint64_t> functions_;
   std::unordered_map<std::vector<std::uint64_t>, std::uint64_t, WordsHash> locations_;
-  std::unordered_map<std::vector<std::uint64_t>, std::size_t, WordsHash> samples_;
+  util::FlatMap64<std::uint32_t> samples_;  // hash -> 1 + index of a sample
+  std::vector<std::uint32_t> next_;           // per sample: 1 + next index with its hash
 };
 
 }  // namespace
 
-Result<Profile> merge_profiles(const std::vector<const Profile*>& profiles, const std::vector<std::string>& sources) {
+namespace {
+
+// The merge of const profiles (copied) or of profiles it may empty (P is
+// Profile: stacks and labels are moved out of each as it is added).
+template <class P>
+Result<Profile> merge_all(const std::vector<P*>& profiles, const std::vector<std::string>& sources) {
   if (profiles.empty()) return fail(ErrorKind::usage, "no profiles to merge");
   const Profile& first = *profiles[0];
   for (std::size_t i = 1; i < profiles.size(); ++i) {
@@ -212,11 +245,29 @@ Result<Profile> merge_profiles(const std::vector<const Profile*>& profiles, cons
   std::size_t nsamples = 0;
   for (const Profile* p : profiles) nsamples += p->samples.size();
   out.samples.reserve(nsamples);
-  Merger merger(out);
-  for (const Profile* p : profiles) merger.add(*p);
+  Merger merger(out, nsamples);
+  for (P* p : profiles) {
+    if constexpr (std::is_const_v<P>) {
+      merger.add(*p);
+    } else {
+      merger.consume(*p);
+    }
+  }
   // Values that cancel out (a base against itself) leave all-zero samples.
   std::erase_if(out.samples, all_zero);
   return out;
+}
+
+}  // namespace
+
+Result<Profile> merge_profiles(const std::vector<const Profile*>& profiles, const std::vector<std::string>& sources) {
+  return merge_all(profiles, sources);
+}
+
+Result<Profile> merge_owned_profiles(std::vector<Profile> profiles, const std::vector<std::string>& sources) {
+  std::vector<Profile*> ptrs;
+  for (auto& p : profiles) ptrs.push_back(&p);
+  return merge_all(ptrs, sources);
 }
 
 void scale_profile(Profile& p, double ratio) {
@@ -231,7 +282,7 @@ void scale_profile(Profile& p, double ratio) {
   });
 }
 
-Result<Profile> subtract_base(const Profile& current, Profile base, bool diff_base, const std::string& current_source,
+Result<Profile> subtract_base(Profile current, Profile base, bool diff_base, const std::string& current_source,
                               const std::string& base_source) {
   if (diff_base) {
     for (auto& s : base.samples) {
@@ -240,7 +291,10 @@ Result<Profile> subtract_base(const Profile& current, Profile base, bool diff_ba
     }
   }
   scale_profile(base, -1.0);
-  return merge_profiles({&current, &base}, {current_source, base_source});
+  std::vector<Profile> both;
+  both.push_back(std::move(current));
+  both.push_back(std::move(base));
+  return merge_owned_profiles(std::move(both), {current_source, base_source});
 }
 
 }  // namespace ncprof::profile

@@ -13,6 +13,10 @@ namespace ncprof::profile {
 // the profiles in error messages.
 Result<Profile> merge_profiles(const std::vector<const Profile*>& profiles, const std::vector<std::string>& sources);
 
+// The same, consuming the profiles: their stacks move into the result, so
+// the merge of large profiles holds each sample once, not twice.
+Result<Profile> merge_owned_profiles(std::vector<Profile> profiles, const std::vector<std::string>& sources);
+
 // Multiplies every value by ratio (rounded) and drops samples that become
 // all zero, as pprof's Scale does.
 void scale_profile(Profile& p, double ratio);
@@ -22,7 +26,7 @@ inline constexpr const char* kBaseLabel = "pprof::base";
 
 // `new - base`, as `go tool pprof -base` (diff_base = false) or
 // `-diff_base` (base samples labelled pprof::base=true).
-Result<Profile> subtract_base(const Profile& current, Profile base, bool diff_base, const std::string& current_source,
+Result<Profile> subtract_base(Profile current, Profile base, bool diff_base, const std::string& current_source,
                               const std::string& base_source);
 
 }  // namespace ncprof::profile

@@ -371,6 +371,8 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
     }
   };
 
+  // Frames on inlinable nodes: at most this many call-edge visits below.
+  std::size_t inlinable_frames = 0;
   // Flat and cum: cum once per node per sample, flat to the leaf-most frame.
   // Hot counters live in their own arrays, away from the node names.
   {
@@ -388,6 +390,7 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
           st = mark;
           cum[static_cast<std::size_t>(n)] = util::wrap_add(cum[static_cast<std::size_t>(n)], w);
         }
+        inlinable_frames += nodes[static_cast<std::size_t>(n)].inlinable;
         leaf = n;
       });
       if (leaf >= 0) flat[static_cast<std::size_t>(leaf)] = util::wrap_add(flat[static_cast<std::size_t>(leaf)], w);
@@ -463,38 +466,59 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
   }
   std::vector<std::string> labels(nodes.size());
   if (need_edges) {
-    struct Edge {
-      std::int64_t weight = 0;
-      bool inline_all = true;
+    // Every visit of a call edge into an inlinable node, once per sample
+    // (recursion repeats an edge), then sorted so that each edge's visits
+    // add up: a flat array is a fraction of the memory of a hash table
+    // with an entry per edge. key: dest << 32 | parent << 1 | not-inlined.
+    struct Visit {
+      std::uint64_t key;
+      std::int64_t weight;
     };
-    std::unordered_map<std::uint64_t, Edge> edges;
-    std::vector<std::uint64_t> seen;
+    std::vector<Visit> visits;
+    visits.reserve(inlinable_frames);
+    std::vector<std::uint32_t> dest_stamp(nodes.size(), 0);
+    std::uint32_t mark = 0;
     for (std::size_t i = 0; i < p.samples.size(); ++i) {
       if (!used[i]) continue;
-      seen.clear();
+      ++mark;
+      const std::size_t first_visit = visits.size();
       std::int32_t parent = -1;
       const std::int64_t w = p.samples[i].values[si];
       walk(p.samples[i], [&](std::int32_t n, bool is_inline) {
         const char flag = kept[static_cast<std::size_t>(n)];
         if (!flag) return;
         if (parent >= 0 && n != parent && flag == 2) {
-          std::uint64_t key = (static_cast<std::uint64_t>(parent) << 32) | static_cast<std::uint32_t>(n);
-          if (std::find(seen.begin(), seen.end(), key) == seen.end()) {
-            seen.push_back(key);
-            auto [it, inserted] = edges.try_emplace(key);
-            if (inserted) it->second.inline_all = is_inline;
-            it->second.weight = util::wrap_add(it->second.weight, w);
-            if (!is_inline) it->second.inline_all = false;
+          const std::uint64_t key = (static_cast<std::uint64_t>(n) << 32) | (static_cast<std::uint64_t>(parent) << 1) |
+                                    (is_inline ? 0u : 1u);
+          bool repeated = false;
+          auto& st = dest_stamp[static_cast<std::size_t>(n)];
+          if (st == mark) {
+            // This node was reached before in this sample: look for the edge.
+            for (std::size_t k = first_visit; k < visits.size() && !repeated; ++k) {
+              repeated = (visits[k].key >> 1) == (key >> 1);
+            }
           }
+          st = mark;
+          if (!repeated) visits.push_back(Visit{key, w});
         }
         parent = n;
       });
     }
+    std::sort(visits.begin(), visits.end(), [](const Visit& a, const Visit& b) { return (a.key >> 1) < (b.key >> 1); });
     std::vector<signed char> has_inline(nodes.size(), 0), has_plain(nodes.size(), 0);
-    for (const auto& [key, e] : edges) {
-      if (abs64(e.weight) < edge_cutoff) continue;
-      std::size_t dest = static_cast<std::uint32_t>(key & 0xffffffffu);
-      (e.inline_all ? has_inline : has_plain)[dest] = 1;
+    for (std::size_t k = 0; k < visits.size();) {
+      std::int64_t weight = 0;
+      bool inline_all = true;
+      std::size_t e = k;
+      for (; e < visits.size() && (visits[e].key >> 1) == (visits[k].key >> 1); ++e) {
+        weight = util::wrap_add(weight, visits[e].weight);
+        inline_all = inline_all && (visits[e].key & 1) == 0;
+      }
+      if (abs64(weight) >= edge_cutoff) {
+        const std::size_t dest = static_cast<std::size_t>(visits[k].key >> 32);
+        (inline_all ? has_inline : has_plain)[dest] = 1;
+      }
+      k = e;
     }
     for (auto n : graph) {
       auto i = static_cast<std::size_t>(n);
