@@ -14,127 +14,12 @@
 
 namespace ncprof::profile {
 
-Result<Granularity> parse_granularity(const std::string& s) {
-  if (s == "functions") return Granularity::functions;
-  if (s == "lines") return Granularity::lines;
-  if (s == "files") return Granularity::files;
-  if (s == "addresses") return Granularity::addresses;
-  return fail(ErrorKind::usage, fmt::format("unknown granularity '{}' (functions, lines, files, addresses)", s));
-}
-
-std::string clean_path(const std::string& path) {
-  if (path.empty()) return ".";
-  const bool rooted = path[0] == '/';
-  std::vector<std::string> parts;
-  std::size_t i = 0;
-  while (i <= path.size()) {
-    std::size_t j = path.find('/', i);
-    if (j == std::string::npos) j = path.size();
-    std::string part = path.substr(i, j - i);
-    if (part.empty() || part == ".") {
-      // skip
-    } else if (part == "..") {
-      if (!parts.empty() && parts.back() != "..") {
-        parts.pop_back();
-      } else if (!rooted) {
-        parts.push_back(part);
-      }
-    } else {
-      parts.push_back(part);
-    }
-    i = j + 1;
-  }
-  std::string out = rooted ? "/" : "";
-  for (std::size_t k = 0; k < parts.size(); ++k) {
-    if (k > 0) out += '/';
-    out += parts[k];
-  }
-  return out.empty() ? "." : out;
-}
-
 namespace {
 
-std::string base_name(std::string path) {
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  if (path.empty()) return ".";
-  auto pos = path.rfind('/');
-  if (pos == std::string::npos) return path;
-  if (path.size() == 1) return "/";
-  return path.substr(pos + 1);
-}
-
-// pprof's graph.NodeInfo: what makes two frames the same row.
-struct NodeInfo {
-  std::string name;
-  std::uint64_t address = 0;
-  std::string file;
-  std::int64_t start_line = 0;
-  std::int64_t lineno = 0;
-  std::string objfile;
-
-  std::string key() const {
-    return fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", name, address, file, start_line, lineno, objfile);
-  }
-  std::string printable() const {
-    std::string out;
-    auto add = [&out](const std::string& s) {
-      if (!out.empty()) out += ' ';
-      out += s;
-    };
-    if (address != 0) add(fmt::format("{:016x}", address));
-    if (!name.empty()) add(name);
-    if (lineno != 0) {
-      add(fmt::format("{}:{}", file, lineno));
-    } else if (!file.empty()) {
-      add(file);
-    } else if (!name.empty()) {
-      // the function name says it all
-    } else if (!objfile.empty()) {
-      add("[" + base_name(objfile) + "]");
-    } else {
-      add("<unknown>");
-    }
-    return out;
-  }
-  // fmt.Sprint of the Go struct: pprof's last tie-breaker.
-  std::string sprint() const {
-    return fmt::format("{{{} {} {} {} {} {} {}}}", name, "", address, file, start_line, lineno, objfile);
-  }
-};
-
 struct Node {
-  NodeInfo info;
-  std::string name;  // printable
+  const FrameNode* frame = nullptr;
   std::int64_t flat = 0;
   std::int64_t cum = 0;
-  bool inlinable = false;  // appears as an inlined frame somewhere
-};
-
-class Matcher {
- public:
-  Matcher(const std::string& what, const std::string& pattern) {
-    if (pattern.empty()) return;
-    auto re = util::Regex::compile(pattern, what);
-    if (re) {
-      re_.emplace(std::move(*re));
-    } else {
-      error_ = re.error().message;
-    }
-  }
-  bool active() const { return re_.has_value(); }
-  const std::string& error() const { return error_; }
-  bool match(const std::string& s) const { return re_->search(s); }
-
- private:
-  std::optional<util::Regex> re_;
-  std::string error_;
-};
-
-// Per-location view after hide/show: the lines left, or hidden entirely.
-struct LocView {
-  std::vector<Line> lines;
-  bool hidden = false;
-  signed char focus = -1;  // -1 no entry, 0 ignored, 1 focused
 };
 
 std::int64_t abs64(std::int64_t v) { return util::wrap_abs(v); }
@@ -183,193 +68,27 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
     r.total = diff_total > 0 ? diff_total : total;
   }
 
-  Matcher focus("focus", opts.focus), ignore("ignore", opts.ignore), hide("hide", opts.hide), show("show", opts.show);
-  for (const Matcher* m : {&focus, &ignore, &hide, &show}) {
-    if (!m->error().empty()) return fail(ErrorKind::usage, m->error());
-  }
-  auto add_filter = [&r](const char* k, const std::string& v) {
-    if (!v.empty()) r.active_filters.push_back(fmt::format("{}={}", k, v));
-  };
-  add_filter("focus", opts.focus);
-  add_filter("ignore", opts.ignore);
-  add_filter("hide", opts.hide);
-  add_filter("show", opts.show);
+  FrameOptions fo;
+  fo.granularity = opts.granularity;
+  fo.focus = opts.focus;
+  fo.ignore = opts.ignore;
+  fo.hide = opts.hide;
+  fo.show = opts.show;
+  auto frames = Frames::build(p, fo);
+  if (!frames) return tl::unexpected(frames.error());
+  r.active_filters = frames->active_filters();
+  r.warnings = frames->warnings();
+  std::vector<Node> nodes(frames->nodes().size());
+  for (std::size_t n = 0; n < nodes.size(); ++n) nodes[n].frame = &frames->nodes()[n];
+  auto walk = [&frames](const Sample& s, auto&& fn) { frames->walk(s, fn); };
 
-  const IdIndex map_index(p.mappings);
-  const IdIndex func_index(p.functions);
-  const IdIndex loc_index(p.locations);
-  auto objfile_of = [&](const Location& l) -> const std::string& {
-    static const std::string none;
-    if (l.mapping_id == 0) return none;
-    return p.mappings[map_index.find(l.mapping_id)].filename;
-  };
-  auto function_of = [&](const Line& ln) -> const Function& { return p.functions[func_index.find(ln.function_id)]; };
-
-  // Filters, per location (pprof's FilterSamplesByName).
-  const bool filtering = focus.active() || ignore.active() || hide.active() || show.active();
-  std::vector<LocView> views(p.locations.size());
-  bool any_hidden = false;
-  bool fm = false, im = false, hm = false, hnm = false;
-  if (filtering) {
-    // Cache regex results per function: [regex][function] -> -1 unknown, 0/1.
-    std::vector<std::vector<signed char>> cache(4, std::vector<signed char>(p.functions.size(), -1));
-    const Matcher* matchers[4] = {&focus, &ignore, &hide, &show};
-    auto line_matches = [&](int which, const Line& ln) {
-      std::size_t fi = func_index.find(ln.function_id);
-      signed char& c = cache[which][fi];
-      if (c < 0) {
-        const Function& f = p.functions[fi];
-        c = (matchers[which]->match(f.name) || matchers[which]->match(f.filename)) ? 1 : 0;
-      }
-      return c == 1;
-    };
-    auto loc_matches = [&](int which, const Location& l, const std::vector<Line>& lines) {
-      for (const auto& ln : lines) {
-        if (line_matches(which, ln)) return true;
-      }
-      const std::string& obj = objfile_of(l);
-      return l.mapping_id != 0 && matchers[which]->match(obj);
-    };
-    for (std::size_t i = 0; i < p.locations.size(); ++i) {
-      const Location& l = p.locations[i];
-      LocView& v = views[i];
-      v.lines = l.lines;
-      if (ignore.active() && loc_matches(1, l, l.lines)) {
-        im = true;
-        v.focus = 0;
-      } else if (!focus.active() || loc_matches(0, l, l.lines)) {
-        fm = true;
-        v.focus = 1;
-      }
-      if (hide.active() && loc_matches(2, l, l.lines)) {
-        hm = true;
-        if (l.mapping_id != 0 && hide.match(objfile_of(l))) {
-          v.lines.clear();
-        } else {
-          std::erase_if(v.lines, [&](const Line& ln) { return line_matches(2, ln); });
-        }
-        if (v.lines.empty()) v.hidden = true;
-      }
-      if (show.active()) {
-        if (!(l.mapping_id != 0 && show.match(objfile_of(l)))) {
-          std::erase_if(v.lines, [&](const Line& ln) { return !line_matches(3, ln); });
-        }
-        if (v.lines.empty()) {
-          v.hidden = true;
-        } else {
-          hnm = true;
-        }
-      }
-      any_hidden = any_hidden || v.hidden;
-    }
-    if (focus.active() && !fm) r.warnings.push_back("Focus expression matched no samples");
-    if (ignore.active() && !im) r.warnings.push_back("Ignore expression matched no samples");
-    if (hide.active() && !hm) r.warnings.push_back("Hide expression matched no samples");
-    if (show.active() && !hnm) r.warnings.push_back("Show expression matched no samples");
-  }
-
-  // Nodes: one per distinct NodeInfo at the chosen granularity; each
-  // location maps to one node per line (inlined frames are nodes too).
-  std::vector<Node> nodes;
-  std::unordered_map<std::string, std::int32_t> node_ids;
-  std::vector<std::uint32_t> loc_offset(p.locations.size() + 1, 0);
-  std::vector<std::int32_t> loc_nodes;
-  loc_nodes.reserve(p.locations.size() * 2);
-  const Granularity g = opts.granularity;
-  for (std::size_t i = 0; i < p.locations.size(); ++i) {
-    const Location& l = p.locations[i];
-    loc_offset[i] = static_cast<std::uint32_t>(loc_nodes.size());
-    const std::vector<Line>& lines = filtering ? views[i].lines : l.lines;
-    const std::size_t k = lines.empty() ? 1 : lines.size();
-    for (std::size_t li = 0; li < k; ++li) {
-      NodeInfo ni;
-      const std::string& obj = objfile_of(l);
-      if (lines.empty()) {
-        ni.address = g == Granularity::addresses ? l.address : 0;
-        ni.objfile = obj;
-      } else {
-        const Line& ln = lines[li];
-        const Function& f = function_of(ln);
-        if (g == Granularity::addresses) ni.address = l.address;
-        if (g != Granularity::files) ni.name = f.name;
-        if (g != Granularity::functions && !f.filename.empty()) ni.file = clean_path(f.filename);
-        if (g == Granularity::lines || g == Granularity::addresses) ni.lineno = ln.line;
-        if (ni.name.empty()) {
-          ni.objfile = obj;
-          ni.start_line = f.start_line;
-        }
-      }
-      auto [it, inserted] = node_ids.try_emplace(ni.key(), static_cast<std::int32_t>(nodes.size()));
-      if (inserted) {
-        Node n;
-        n.name = ni.printable();
-        n.info = std::move(ni);
-        nodes.push_back(std::move(n));
-      }
-      if (li + 1 < k) nodes[static_cast<std::size_t>(it->second)].inlinable = true;
-      loc_nodes.push_back(it->second);
-    }
-  }
-  loc_offset[p.locations.size()] = static_cast<std::uint32_t>(loc_nodes.size());
-
-  // Which samples survive the filters; frames are walked in place later
-  // (no copy of the stacks: they are most of a large profile's memory).
+  // Which samples count; frames are walked in place later (no copy of the
+  // stacks: they are most of a large profile's memory).
   std::vector<char> used(p.samples.size(), 0);
   for (std::size_t i = 0; i < p.samples.size(); ++i) {
     const Sample& s = p.samples[i];
-    if (s.values[si] == 0) continue;
-    if (filtering) {
-      bool focused = false, ignored = false, any_left = false;
-      for (auto id : s.location_ids) {
-        const LocView& v = views[loc_index.find(id)];
-        if (v.focus == 0) {
-          ignored = true;
-          break;
-        }
-        focused = focused || v.focus == 1;
-        any_left = any_left || !v.hidden;
-      }
-      if (ignored || !focused || !any_left) continue;
-    }
-    used[i] = 1;
+    used[i] = s.values[si] != 0 && frames->keeps(s);
   }
-  // Frame lookups dominate a large profile: one int per location id says
-  // "this single node", "hidden" or "several lines at location index li".
-  constexpr std::int32_t kHidden = std::numeric_limits<std::int32_t>::min();
-  std::vector<std::int32_t> li_code(p.locations.size());
-  for (std::size_t li = 0; li < p.locations.size(); ++li) {
-    if (any_hidden && views[li].hidden) {
-      li_code[li] = kHidden;
-    } else if (loc_offset[li + 1] - loc_offset[li] == 1) {
-      li_code[li] = loc_nodes[loc_offset[li]];
-    } else {
-      li_code[li] = -static_cast<std::int32_t>(li) - 2;
-    }
-  }
-  std::uint64_t max_id = 0;
-  for (const auto& l : p.locations) max_id = std::max(max_id, l.id);
-  const bool dense_ids = max_id <= p.locations.size() * 4 + 1024;
-  std::vector<std::int32_t> id_code;
-  if (dense_ids) {
-    id_code.assign(static_cast<std::size_t>(max_id) + 1, kHidden);
-    for (std::size_t li = 0; li < p.locations.size(); ++li) id_code[static_cast<std::size_t>(p.locations[li].id)] = li_code[li];
-  }
-  // Calls fn(node, is_inline) for each node of a sample, root to leaf.
-  auto walk = [&](const Sample& s, auto&& fn) {
-    const std::int32_t* codes = dense_ids ? id_code.data() : nullptr;
-    for (std::size_t f = s.location_ids.size(); f-- > 0;) {
-      const std::uint64_t id = s.location_ids[f];
-      const std::int32_t c = codes ? codes[id] : li_code[loc_index.find(id)];
-      if (c >= 0) {
-        fn(c, false);
-        continue;
-      }
-      if (c == kHidden) continue;
-      const auto li = static_cast<std::size_t>(-(c + 2));
-      const std::uint32_t first = loc_offset[li], last = loc_offset[li + 1];
-      for (std::uint32_t k = last; k-- > first;) fn(loc_nodes[k], k != last - 1);
-    }
-  };
 
   // Frames on inlinable nodes: at most this many call-edge visits below.
   std::size_t inlinable_frames = 0;
@@ -390,7 +109,7 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
           st = mark;
           cum[static_cast<std::size_t>(n)] = util::wrap_add(cum[static_cast<std::size_t>(n)], w);
         }
-        inlinable_frames += nodes[static_cast<std::size_t>(n)].inlinable;
+        inlinable_frames += nodes[static_cast<std::size_t>(n)].frame->inlinable;
         leaf = n;
       });
       if (leaf >= 0) flat[static_cast<std::size_t>(leaf)] = util::wrap_add(flat[static_cast<std::size_t>(leaf)], w);
@@ -429,17 +148,17 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
     const Node& l = nodes[static_cast<std::size_t>(a)];
     const Node& rr = nodes[static_cast<std::size_t>(b)];
     if (abs64(l.flat) != abs64(rr.flat)) return abs64(l.flat) > abs64(rr.flat);
-    if (l.name != rr.name) return l.name < rr.name;
+    if (l.frame->name != rr.frame->name) return l.frame->name < rr.frame->name;
     if (abs64(l.cum) != abs64(rr.cum)) return abs64(l.cum) > abs64(rr.cum);
-    return l.info.sprint() < rr.info.sprint();
+    return l.frame->info.sprint() < rr.frame->info.sprint();
   };
   auto by_cum = [&](std::int32_t a, std::int32_t b) {
     const Node& l = nodes[static_cast<std::size_t>(a)];
     const Node& rr = nodes[static_cast<std::size_t>(b)];
     if (abs64(l.cum) != abs64(rr.cum)) return abs64(l.cum) > abs64(rr.cum);
-    if (l.name != rr.name) return l.name < rr.name;
+    if (l.frame->name != rr.frame->name) return l.frame->name < rr.frame->name;
     if (abs64(l.flat) != abs64(rr.flat)) return abs64(l.flat) > abs64(rr.flat);
-    return l.info.sprint() < rr.info.sprint();
+    return l.frame->info.sprint() < rr.frame->info.sprint();
   };
   if (opts.cum_sort) {
     std::sort(graph.begin(), graph.end(), by_cum);
@@ -457,10 +176,10 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
   bool need_edges = false;
   // kept: 1, kept and can be an inlined callee: 2.
   for (std::size_t n = 0; n < nodes.size(); ++n) {
-    if (kept[n] && nodes[n].inlinable) kept[n] = 2;
+    if (kept[n] && nodes[n].frame->inlinable) kept[n] = 2;
   }
   for (auto n : graph) {
-    const bool inlinable = nodes[static_cast<std::size_t>(n)].inlinable;
+    const bool inlinable = nodes[static_cast<std::size_t>(n)].frame->inlinable;
     kept[static_cast<std::size_t>(n)] = inlinable ? 2 : 1;
     need_edges = need_edges || inlinable;
   }
@@ -554,7 +273,7 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
 
   for (auto n : graph) {
     const Node& x = nodes[static_cast<std::size_t>(n)];
-    r.rows.push_back(TopRow{x.name, labels[static_cast<std::size_t>(n)], x.flat, x.cum});
+    r.rows.push_back(TopRow{x.frame->name, labels[static_cast<std::size_t>(n)], x.flat, x.cum});
     r.shown_flat = util::wrap_add(r.shown_flat, x.flat);
   }
   return r;
@@ -563,7 +282,7 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
 std::vector<std::string> profile_header(const Profile& p, const TopReport& r) {
   std::vector<std::string> out;
   if (!p.mappings.empty()) {
-    if (!p.mappings[0].filename.empty()) out.push_back("File: " + base_name(p.mappings[0].filename));
+    if (!p.mappings[0].filename.empty()) out.push_back("File: " + path_base(p.mappings[0].filename));
     if (!p.mappings[0].build_id.empty()) out.push_back("Build ID: " + p.mappings[0].build_id);
   }
   for (const auto& c : p.comments) {

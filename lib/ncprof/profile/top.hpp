@@ -5,14 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "ncprof/profile/frames.hpp"
 #include "ncprof/profile/profile.hpp"
 #include "ncprof/util/error.hpp"
 
 namespace ncprof::profile {
-
-enum class Granularity { functions, lines, files, addresses };
-
-Result<Granularity> parse_granularity(const std::string& s);
 
 struct TopOptions {
   std::string sample_index;  // name or number; empty means pprof's default
@@ -56,7 +53,5 @@ std::vector<std::string> profile_header(const Profile& p, const TopReport& r);
 // The whole text report, as `go tool pprof -top` prints it.
 std::string render_top_text(const Profile& p, const TopReport& r);
 
-// Go's path.Clean, used on source file names.
-std::string clean_path(const std::string& path);
 
 }  // namespace ncprof::profile

@@ -1,0 +1,106 @@
+#pragma once
+// The frames of a profile as pprof's graph package sees them: at a
+// granularity (functions, lines, files, addresses), after the focus,
+// ignore, hide and show filters. Each distinct NodeInfo is one node; each
+// sample walks its nodes root to leaf, inlined calls as frames of their
+// own. The top table and the flame graph both aggregate over this.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "ncprof/profile/profile.hpp"
+#include "ncprof/util/error.hpp"
+
+namespace ncprof::profile {
+
+enum class Granularity { functions, lines, files, addresses };
+
+Result<Granularity> parse_granularity(const std::string& s);
+
+// Go's path.Clean, used on source file names.
+std::string clean_path(const std::string& path);
+// Go's path.Base.
+std::string path_base(std::string path);
+
+// pprof's graph.NodeInfo: what makes two frames the same row.
+struct NodeInfo {
+  std::string name;
+  std::uint64_t address = 0;
+  std::string file;
+  std::int64_t start_line = 0;
+  std::int64_t lineno = 0;
+  std::string objfile;
+
+  std::string key() const;
+  // The row's name as pprof prints it.
+  std::string printable() const;
+  // fmt.Sprint of the Go struct: pprof's last tie-breaker.
+  std::string sprint() const;
+};
+
+struct FrameNode {
+  NodeInfo info;
+  std::string name;        // printable
+  std::string source_file; // the function's file (any granularity), for tooltips
+  bool inlinable = false;  // appears as an inlined frame somewhere
+};
+
+struct FrameOptions {
+  Granularity granularity = Granularity::functions;
+  std::string focus, ignore, hide, show;  // regular expressions
+};
+
+class Frames {
+ public:
+  // Resolves every location of p; bad regular expressions are usage errors.
+  static Result<Frames> build(const Profile& p, const FrameOptions& opts);
+
+  const std::vector<FrameNode>& nodes() const { return nodes_; }
+  // "focus=RE", ... for the filters in use.
+  const std::vector<std::string>& active_filters() const { return active_filters_; }
+  // "Focus expression matched no samples", ...
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+  // Whether a sample survives focus/ignore and keeps a frame after hide/show.
+  bool keeps(const Sample& s) const;
+
+  // Calls fn(node, is_inline) for each node of a sample, root to leaf.
+  template <class Fn>
+  void walk(const Sample& s, Fn&& fn) const {
+    const std::int32_t* codes = id_code_.empty() ? nullptr : id_code_.data();
+    for (std::size_t f = s.location_ids.size(); f-- > 0;) {
+      const std::uint64_t id = s.location_ids[f];
+      const std::int32_t c = codes ? codes[id] : li_code_[loc_index_.find(id)];
+      if (c >= 0) {
+        fn(c, false);
+        continue;
+      }
+      if (c == kHidden) continue;
+      const auto li = static_cast<std::size_t>(-(c + 2));
+      const std::uint32_t first = loc_offset_[li], last = loc_offset_[li + 1];
+      for (std::uint32_t k = last; k-- > first;) fn(loc_nodes_[k], k != last - 1);
+    }
+  }
+
+ private:
+  static constexpr std::int32_t kHidden = std::numeric_limits<std::int32_t>::min();
+
+  std::vector<FrameNode> nodes_;
+  std::vector<std::string> active_filters_;
+  std::vector<std::string> warnings_;
+  bool filtering_ = false;
+  // Per location: focus decision (-1 none, 0 ignored, 1 focused), hidden.
+  std::vector<signed char> loc_focus_;
+  std::vector<char> loc_hidden_;
+  IdIndex loc_index_;
+  // Frame lookups dominate a large profile: one int per location says
+  // "this single node", "hidden" or "several lines at location index li"
+  // (nodes loc_nodes_[loc_offset_[li] .. loc_offset_[li + 1]), leaf first).
+  std::vector<std::uint32_t> loc_offset_;
+  std::vector<std::int32_t> loc_nodes_;
+  std::vector<std::int32_t> li_code_;
+  std::vector<std::int32_t> id_code_;  // by location id, when ids are dense
+};
+
+}  // namespace ncprof::profile
