@@ -1,6 +1,8 @@
 #include "ncprof/render/report.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -107,7 +109,8 @@ Result<json> table_json(const ReportInput& in, std::size_t type) {
     }
     rows.push_back(std::move(j));
   }
-  return json{{"total", r->total},
+  return json{{"header", profile::profile_header(p, *r)},
+              {"total", r->total},
               {"total_text", r->format_value(r->total)},
               {"shown_text", r->format_value(r->shown_flat)},
               {"dropped_nodes", r->dropped_nodes},
@@ -170,21 +173,27 @@ Result<std::string> render_report_html(const ReportInput& in, ReportStats* stats
                                               profile::sample_type_names(p), p.sample_types.size() - 1));
   }
 
+  // One table per sample type, computed side by side (each is a full
+  // pass over the samples; the profile is only read).
+  const std::size_t ntypes = p.sample_types.size();
+  std::vector<Result<json>> results(ntypes, fail(ErrorKind::internal, "not computed"));
+  {
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+      for (std::size_t ty; (ty = next++) < ntypes;) results[ty] = table_json(in, ty);
+    };
+    const std::size_t workers = std::min<std::size_t>(ntypes, std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+  }
   json types = json::array();
   json tables = json::array();
-  for (std::size_t ty = 0; ty < p.sample_types.size(); ++ty) {
+  for (std::size_t ty = 0; ty < ntypes; ++ty) {
     types.push_back({{"type", p.sample_types[ty].type}, {"unit", p.sample_types[ty].unit}});
-    auto t = table_json(in, ty);
-    if (!t) return tl::unexpected(t.error());
-    tables.push_back(std::move(*t));
-  }
-  // The header lines pprof prints (File, Type, Time, Duration), per type.
-  json header = json::array();
-  {
-    profile::TopOptions o = in.top;
-    o.sample_index = std::to_string(*first);
-    auto r = profile::compute_top(in.table_profile ? *in.table_profile : p, o);
-    if (r) header = profile::profile_header(in.table_profile ? *in.table_profile : p, *r);
+    if (!results[ty]) return tl::unexpected(results[ty].error());
+    tables.push_back(std::move(*results[ty]));
   }
   json names = tree->names;
   json doc = {{"version", 1},
@@ -192,7 +201,6 @@ Result<std::string> render_report_html(const ReportInput& in, ReportStats* stats
               {"files", in.files},
               {"base_files", in.base_files},
               {"diff_mode", in.diff_mode},
-              {"header", header},
               {"time_nanos", p.time_nanos},
               {"duration_nanos", p.duration_nanos},
               {"sample_count", p.samples.size()},

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <sys/socket.h>
 
 namespace ncprof::serve {
 
@@ -54,6 +55,12 @@ Result<void> PageServer::bind(const Address& addr, std::string html) {
   impl_->server.Get("/", page);
   impl_->server.Get("/index.html", page);
   impl_->server.set_keep_alive_max_count(100);
+  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a
+  // second server on a port in use would bind and share it silently.
+  impl_->server.set_socket_options([](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   const int port = addr.port == 0 ? impl_->server.bind_to_any_port(addr.host)
                                   : (impl_->server.bind_to_port(addr.host, addr.port) ? addr.port : -1);
   if (port < 0) {

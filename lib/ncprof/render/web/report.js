@@ -499,7 +499,7 @@
   function renderHeader() {
     $('title').textContent = D.title;
     const meta = $('meta');
-    const items = [...D.header];
+    const items = [...D.tables[state.type].header];
     items.push('Files: ' + D.files.join(', '));
     if (DIFF) items.push('Base (' + (D.diff_mode === 'base' ? '--base' : '--diff-base') + '): ' + D.base_files.join(', '));
     items.push('Samples: ' + D.sample_count);
