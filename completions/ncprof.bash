@@ -3,7 +3,7 @@
 _ncprof() {
   local cur prev words cword
   _init_completion 2>/dev/null || { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; }
-  local commands="capture health top diff merge compare-heap leak-check goroutines benchstat bench"
+  local commands="capture health top diff merge report web compare-heap leak-check goroutines benchstat bench"
   # Service names from the config ncprof reads (--config on the line,
   # else NCPROF_CONFIG, ./ncprof.yaml, ~/.config/ncprof/config.yaml).
   local cfg=() i
@@ -17,10 +17,13 @@ _ncprof() {
   local top_opts="--base --diff-base --sample-index --nodecount --cum --focus --ignore --hide --show --granularity --no-trim --format"
   local sub=""
   for w in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
-    case $w in capture|health|top|diff|merge|compare-heap|leak-check|goroutines|benchstat|bench) sub=$w; break ;; esac
+    case $w in capture|health|top|diff|merge|report|web|compare-heap|leak-check|goroutines|benchstat|bench) sub=$w; break ;; esac
   done
   case $prev in
-    --type|-t) COMPREPLY=($(compgen -W "heap allocs cpu goroutine block mutex threadcreate trace" -- "$cur")); return ;;
+    --type|-t)
+      if [[ $sub == report || $sub == web ]]; then COMPREPLY=($(compgen -W "heap allocs cpu goroutine block mutex threadcreate" -- "$cur"))
+      else COMPREPLY=($(compgen -W "heap allocs cpu goroutine block mutex threadcreate trace" -- "$cur")); fi
+      return ;;
     --format)
       if [[ $sub == benchstat ]]; then COMPREPLY=($(compgen -W "text csv json" -- "$cur"))
       else COMPREPLY=($(compgen -W "text json" -- "$cur")); fi
@@ -38,6 +41,8 @@ _ncprof() {
     top) COMPREPLY=($(compgen -f -W "$top_opts" -- "$cur")) ;;
     diff) COMPREPLY=($(compgen -f -W "${top_opts/--base /} --output -o" -- "$cur")) ;;
     merge) COMPREPLY=($(compgen -f -W "--output -o" -- "$cur")) ;;
+    report) COMPREPLY=($(compgen -f -W "$services ${top_opts/--format/} --title --type --duration --timeout --config --host --insecure --cacert --output -o" -- "$cur")) ;;
+    web) COMPREPLY=($(compgen -f -W "$services ${top_opts/--format/} --title --type --duration --timeout --config --host --insecure --cacert --http --no-browser" -- "$cur")) ;;
     compare-heap) COMPREPLY=($(compgen -f -W "$services $target_opts --baseline-file --current-file --interval --sample-index --warn --fail --warn-rate --fail-rate --min-growth --out --timeout" -- "$cur")) ;;
     leak-check) COMPREPLY=($(compgen -W "$services $target_opts --interval --count --warmup --alpha --min-heap-rate --min-goroutine-rate --min-growth --min-samples --timeout --log-dir" -- "$cur")) ;;
     benchstat) COMPREPLY=($(compgen -f -W "--alpha --confidence --format" -- "$cur")) ;;

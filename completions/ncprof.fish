@@ -1,5 +1,5 @@
 # fish completion for ncprof. Install: copy to ~/.config/fish/completions/
-set -l commands capture health top diff merge compare-heap leak-check goroutines benchstat bench
+set -l commands capture health top diff merge report web compare-heap leak-check goroutines benchstat bench
 # Service names from the config ncprof reads (--config on the line too).
 function __ncprof_services
   set -l words (commandline -opc)
@@ -14,6 +14,8 @@ complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a health -
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a top -d 'Top table, as go tool pprof -top'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a diff -d 'Subtract a base profile'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a merge -d 'Merge profiles into one'
+complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a report -d 'One HTML page: flame graph, top table'
+complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a web -d 'Serve the report page, as pprof -http'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a compare-heap -d 'Heap now and after an interval'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a leak-check -d 'Leak verdict per service'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a goroutines -d 'Goroutines grouped by stack'
@@ -30,8 +32,8 @@ for cmd in capture health compare-heap leak-check bench
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l insecure -d 'Do not verify TLS certificates'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l cacert -r -F -d 'CA bundle'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l timeout -r -d 'Time allowed per request'
-  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l format -r -a 'text json'
 end
+complete -c ncprof -n "__fish_seen_subcommand_from top diff" -l format -r -a 'text json'
 complete -c ncprof -n "__fish_seen_subcommand_from capture" -s t -l type -r -a 'heap allocs cpu goroutine block mutex threadcreate trace'
 complete -c ncprof -n "__fish_seen_subcommand_from capture" -l duration -r -d 'cpu/trace length'
 complete -c ncprof -n "__fish_seen_subcommand_from capture" -l out -r -F -d 'Output directory'
@@ -44,7 +46,20 @@ complete -c ncprof -n "__fish_seen_subcommand_from health" -l watch -r -d 'Refre
 complete -c ncprof -n "__fish_seen_subcommand_from top" -l base -r -F -d 'Subtract this profile'
 complete -c ncprof -n "__fish_seen_subcommand_from top" -l diff-base -r -F -d 'Compare against this profile'
 complete -c ncprof -n "__fish_seen_subcommand_from diff" -l diff-base -d 'Percentages relative to the base'
-for cmd in top diff
+complete -c ncprof -n "__fish_seen_subcommand_from report web" -l base -r -F -d 'Subtract this profile'
+complete -c ncprof -n "__fish_seen_subcommand_from report web" -l diff-base -r -F -d 'Compare against this profile'
+complete -c ncprof -n "__fish_seen_subcommand_from report web" -l title -r -d 'Page title'
+complete -c ncprof -n "__fish_seen_subcommand_from report web" -l type -r -a 'heap allocs cpu goroutine block mutex threadcreate'
+complete -c ncprof -n "__fish_seen_subcommand_from report web" -l duration -r -d 'CPU profile length'
+complete -c ncprof -n "__fish_seen_subcommand_from report web" -l timeout -r
+complete -c ncprof -n "__fish_seen_subcommand_from report web" -l config -r -F
+complete -c ncprof -n "__fish_seen_subcommand_from report web" -l host -r
+complete -c ncprof -n "__fish_seen_subcommand_from report web" -l insecure
+complete -c ncprof -n "__fish_seen_subcommand_from report web" -l cacert -r -F
+complete -c ncprof -n "__fish_seen_subcommand_from report" -s o -l output -r -F -d 'Output HTML file'
+complete -c ncprof -n "__fish_seen_subcommand_from web" -l http -r -d 'Address to listen on'
+complete -c ncprof -n "__fish_seen_subcommand_from web" -l no-browser -d 'Do not open a browser'
+for cmd in top diff report web
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l sample-index -r -a 'inuse_space inuse_objects alloc_space alloc_objects cpu samples delay contentions'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l nodecount -r
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l cum

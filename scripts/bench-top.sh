@@ -2,9 +2,12 @@
 # Speed and memory of `ncprof top` beside `go tool pprof -top` on the same
 # synthetic profiles (written by ncprof's own encoder), with `gzip -dc` as
 # the floor, then of the difference of two such profiles (`top --diff-base`
-# beside `-top -diff_base`; the floor is inflating both). Prints wall time
-# and peak memory of each and the ratios.
-#   scripts/bench-top.sh [--quick]   (--quick: the 100k profile only)
+# beside `-top -diff_base`; the floor is inflating both), then of the HTML
+# report (`ncprof report`: time, memory, file size, and the first render
+# time the page records in headless Chromium, beside pprof -top's time).
+# Prints wall time and peak memory of each and the ratios.
+#   scripts/bench-top.sh [--quick]   (--quick: the 100k profile only; the
+#                                     full run adds 500k, and 1M for ncprof)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
@@ -30,6 +33,21 @@ measure() {
   echo "$best_t $best_m"
 }
 
+# report_row FILE PPROF_SECONDS: the report of FILE, its size and the
+# page's first render in headless Chromium (data-render-ms on <body>).
+report_row() {
+  local html="$DIR/report.html"
+  read -r rt rm <<<"$(measure 1 "$NCPROF" report "$1" -o "$html")"
+  local size render
+  size=$(stat -c %s "$html")
+  render=$(chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+    --disable-component-update --disable-sync --user-data-dir="$DIR/chromium" --dump-dom "file://$PWD/$html" 2>/dev/null |
+    grep -o 'data-render-ms="[0-9.]*"' | grep -o '[0-9.]*' || echo "?")
+  awk -v rt="$rt" -v rm="$rm" -v gt="$2" -v size="$size" -v render="$render" 'BEGIN {
+    printf "  report: %.2f s, %.0f MB, file %.1f MB, first render %s ms in Chromium%s\n", rt, rm/1024, size/1048576,
+      render, (gt != "" ? sprintf(", %.1fx faster than pprof -top", gt/rt) : "") }'
+}
+
 printf '%-28s %10s %10s %10s %10s %10s %10s %9s %9s %9s\n' profile "ncprof s" "ncprof MB" "pprof s" "pprof MB" "gzip s" \
   "speedup" "mem ratio" "x floor"
 for spec in "${sizes[@]}"; do
@@ -52,5 +70,13 @@ for spec in "${sizes[@]}"; do
   read -r dgt dgm <<<"$(measure 1 go tool pprof -top -diff_base="$base" "$file")"
   read -r dzt dzm <<<"$(measure 3 sh -c "gzip -dc '$file' '$base' >/dev/null")"
   row "  diff of two" "$dnt" "$dnm" "$dgt" "$dgm" "$dzt"
+  report_row "$file" "$gt"
 done
+if [ "${1:-}" != "--quick" ]; then
+  file="$DIR/synth_1000000.pb.gz"
+  [ -f "$file" ] || "$SYNTH" "$file" 1000000 40000 80000
+  read -r nt nm <<<"$(measure 1 "$NCPROF" top "$file")"
+  printf '%-28s %10.2f %10.0f %10s %10s\n' "1000000 samples/40000 funcs" "$nt" "$((nm / 1024))" "-" "-"
+  report_row "$file" ""
+fi
 echo "speedup = pprof s / ncprof s; mem ratio = pprof MB / ncprof MB; x floor = ncprof s / gzip -dc s"

@@ -11,7 +11,7 @@
 
 namespace ncprof::app {
 
-void TopFlags::add_to(CLI::App& cmd) {
+void TopFlags::add_to(CLI::App& cmd, bool with_format) {
   cmd.add_option("--sample-index", sample_index, "Sample type to report, by name (inuse_space) or number (default: the profile's default type, else the last, as pprof)");
   cmd.add_option("--nodecount", nodecount, "Show at most N nodes (0: all)")->check(at_least(0))->capture_default_str();
   cmd.add_flag("--cum", cum, "Sort by cumulative value");
@@ -23,7 +23,9 @@ void TopFlags::add_to(CLI::App& cmd) {
       ->check(CLI::IsMember({"functions", "lines", "files", "addresses"}))
       ->capture_default_str();
   cmd.add_flag("--no-trim", no_trim, "Keep nodes below 0.5% of the total");
-  cmd.add_option("--format", format, "text or json")->check(format_choice({"text", "json"}))->capture_default_str();
+  if (with_format) {
+    cmd.add_option("--format", format, "text or json")->check(format_choice({"text", "json"}))->capture_default_str();
+  }
 }
 
 Result<profile::TopOptions> TopFlags::options() const {

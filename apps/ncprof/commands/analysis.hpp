@@ -20,7 +20,8 @@ struct TopFlags {
   bool no_trim = false;
   std::string format = "text";
 
-  void add_to(CLI::App& cmd);
+  // with_format: --format text|json (not for commands that write a page).
+  void add_to(CLI::App& cmd, bool with_format = true);
   Result<profile::TopOptions> options() const;
 };
 
