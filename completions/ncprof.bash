@@ -43,7 +43,7 @@ _ncprof() {
     merge) COMPREPLY=($(compgen -f -W "--output -o" -- "$cur")) ;;
     report) COMPREPLY=($(compgen -f -W "$services ${top_opts/--format/} --title --type --duration --timeout --config --host --insecure --cacert --output -o" -- "$cur")) ;;
     web) COMPREPLY=($(compgen -f -W "$services ${top_opts/--format/} --title --type --duration --timeout --config --host --insecure --cacert --http --no-browser" -- "$cur")) ;;
-    compare-heap) COMPREPLY=($(compgen -f -W "$services $target_opts --baseline-file --current-file --interval --sample-index --warn --fail --warn-rate --fail-rate --min-growth --out --timeout" -- "$cur")) ;;
+    compare-heap) COMPREPLY=($(compgen -f -W "$services $target_opts --baseline-file --current-file --interval --sample-index --warn --fail --warn-rate --fail-rate --min-growth --out --timeout --html" -- "$cur")) ;;
     leak-check) COMPREPLY=($(compgen -W "$services $target_opts --interval --count --warmup --alpha --min-heap-rate --min-goroutine-rate --min-growth --min-samples --timeout --log-dir" -- "$cur")) ;;
     benchstat) COMPREPLY=($(compgen -f -W "--alpha --confidence --format" -- "$cur")) ;;
     bench) COMPREPLY=($(compgen -W "$services $target_opts --dir --baseline --compare --bench --benchtime --count --benchmem --fail-on --alpha --profile" -- "$cur")) ;;

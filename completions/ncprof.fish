@@ -111,3 +111,4 @@ complete -c ncprof -n "__fish_seen_subcommand_from bench" -l count -r
 complete -c ncprof -n "__fish_seen_subcommand_from bench" -l benchmem
 complete -c ncprof -n "__fish_seen_subcommand_from bench" -l fail-on -r
 complete -c ncprof -n "__fish_seen_subcommand_from bench" -l profile -r -a 'cpu mem'
+complete -c ncprof -n "__fish_seen_subcommand_from compare-heap" -l html -r -F -d 'Page: where the heap grew'

@@ -305,3 +305,32 @@ TEST_CASE("web: serves the page on the address asked, twice, refuses a port in u
   local.signal(SIGTERM);
   CHECK(local.wait(std::chrono::milliseconds(5000)) == 0);
 }
+
+TEST_CASE("compare-heap writes a page: where the heap grew, the two points, the verdict", "[report][browser][compare]") {
+  GoServiceOptions o;
+  o.name = "crawler";
+  o.leak_heap = 4 << 20;
+  auto s = start_go_service(o);
+  const std::string dir = temp_dir("ncprof-report");
+  auto r = run_ncprof({"compare-heap", s.pprof_target(), "--interval", "3s", "--out", dir, "--format", "json"});
+  INFO(r.out << r.err);
+  REQUIRE((r.exit_code == 0 || r.exit_code == 1));
+  const json doc = json::parse(r.out);
+  REQUIRE(doc.contains("html"));
+  const std::string html = doc["html"];
+  CHECK(html.find(dir + "/heap_comparison/") == 0);
+  REQUIRE(file_exists(html));
+  auto page = load_page(file_url(html));
+  REQUIRE(page.exit_code == 0);
+  CHECK(console_errors(page.log).empty());
+  CHECK(page.dom.find("class=\"verdict " + doc["verdict"].get<std::string>() + "\"") != std::string::npos);
+  CHECK(page.dom.find("data-series=\"heap_mb\"") != std::string::npos);
+  CHECK(page.dom.find("class=\"trend\"") != std::string::npos);
+  bool grown = false;
+  for (const auto& f : frames(page.dom)) {
+    if (f.name == "main.retainBuffer") grown = f.change == "grown" || f.change == "appeared";
+  }
+  CHECK(grown);
+  load_page(file_url(html), artifact_dir() + "/compare-heap.png");
+  fs::remove_all(dir);
+}

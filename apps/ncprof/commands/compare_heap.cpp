@@ -15,6 +15,7 @@
 #include "ncprof/capture/capture.hpp"
 #include "ncprof/profile/measure.hpp"
 #include "ncprof/profile/merge.hpp"
+#include "ncprof/render/report.hpp"
 #include "ncprof/profile/top.hpp"
 #include "ncprof/util/arith.hpp"
 #include "ncprof/util/files.hpp"
@@ -39,6 +40,7 @@ struct CompareArgs {
   std::string out = "profiles";
   std::string timeout = "30s";
   std::string format = "text";
+  std::string html;  // the page: this file (one target) or FILE's stem + _SERVICE.html
 };
 
 // The thresholds, checked before anything is captured.
@@ -74,7 +76,56 @@ struct Comparison {
   std::string why;
   std::optional<profile::Profile> diff;
   std::optional<profile::TopReport> top;
+  std::string html;  // the page written, if any
 };
+
+// The page of a comparison: where the heap grew (a differential flame
+// graph of current against baseline) and the two points with the verdict.
+Result<void> write_comparison_html(Comparison& c, const profile::Profile& before, const profile::Profile& after,
+                                   const std::string& path) {
+  auto drawn = profile::subtract_base(after, before, true, c.current_file, c.baseline_file);
+  if (!drawn) return tl::unexpected(drawn.error());
+  render::ReportInput in;
+  in.title = fmt::format("compare-heap {}: {}", c.service, c.verdict);
+  in.files = {c.current_file};
+  in.base_files = {c.baseline_file};
+  in.diff_mode = "base";
+  in.profile = &*drawn;
+  in.table_profile = &*c.diff;
+  in.current = &after;
+  in.base = &before;
+  in.top.sample_index = c.sample_type;
+  render::Timeline t;
+  t.service = c.service;
+  t.verdict = c.verdict;
+  t.reason = c.why;
+  const double scale = c.unit == "bytes" ? 1.0 / (1024.0 * 1024.0) : 1.0;
+  const std::int64_t t0 = before.time_nanos / 1000000;
+  const std::int64_t t1 = after.time_nanos > before.time_nanos ? after.time_nanos / 1000000
+                                                                : t0 + static_cast<std::int64_t>(c.elapsed * 1000);
+  t.points = {{t0, static_cast<double>(c.before) * scale, -1}, {t1, static_cast<double>(c.after) * scale, -1}};
+  t.heap_intercept_mb = static_cast<double>(c.before) * scale;
+  t.heap_slope_mb_per_hour = c.per_hour * scale;
+  in.timelines.push_back(std::move(t));
+  auto page = render::render_report_html(in);
+  if (!page) return tl::unexpected(page.error());
+  if (auto ok = util::write_file_atomic(path, *page); !ok) return ok;
+  c.html = path;
+  return {};
+}
+
+// Where a service's page goes: --html FILE for one target, FILE's stem
+// with the service for several, else beside the captured profiles.
+std::string html_path(const CompareArgs& args, const std::string& dir, const std::string& service, std::size_t targets) {
+  if (!args.html.empty()) {
+    if (targets == 1) return args.html;
+    std::string stem = args.html;
+    if (stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".html") == 0) stem.resize(stem.size() - 5);
+    return fmt::format("{}_{}.html", stem, util::file_name_part(service));
+  }
+  return fmt::format("{}/{}_heap_comparison_{}.html", dir, util::file_name_part(service),
+                     util::timestamp_for_file(std::chrono::system_clock::now()));
+}
 
 // The verdict: the percentage as before, and the rate per hour, so a slow
 // share of a large heap is still seen; growth under the noise floor (one or
@@ -137,7 +188,7 @@ nlohmann::json comparison_json(const Comparison& c, const Limits& lim) {
     if (!c.baseline_file.empty()) j["baseline"] = {{"file", c.baseline_file}};
     return j;
   }
-  return {{"service", c.service},
+  nlohmann::json j = {{"service", c.service},
           {"ok", true},
           {"sample_index", c.sample_type},
           {"unit", c.unit},
@@ -154,6 +205,8 @@ nlohmann::json comparison_json(const Comparison& c, const Limits& lim) {
           {"verdict", c.verdict},
           {"reason", c.why},
           {"top", top_rows_json(*c.top)}};
+  if (!c.html.empty()) j["html"] = c.html;
+  return j;
 }
 
 void print_comparison(const Comparison& c) {
@@ -210,6 +263,10 @@ int compare_files(const CompareArgs& args, const Limits& lim, const GlobalOption
     c.elapsed = static_cast<double>(after->time_nanos - before->time_nanos) / 1e9;
   }
   if (auto ok = compare(c, *before, *after, args.sample_index, lim); !ok) return report_error(ok.error());
+  if (!args.html.empty()) {
+    if (auto ok = write_comparison_html(c, *before, *after, args.html); !ok) return report_error(ok.error());
+    info(fmt::format("wrote {}", c.html));
+  }
   if (args.format == "json") {
     fmt::print("{}\n", json_text(comparison_json(c, lim)));
   } else {
@@ -315,6 +372,12 @@ int run_compare_heap(CompareArgs args, const GlobalOptions& global) {
       if (auto ok = compare(c, *baselines[i].profile, *cur.profile, args.sample_index, *lim); !ok) {
         c.error = ok.error().message;
         report_target_error(c.service, c.error);
+      } else if (auto page = write_comparison_html(c, *baselines[i].profile, *cur.profile,
+                                                   html_path(args, opts.out_dir, c.service, services->size()));
+                 !page) {
+        report_error(page.error());  // the verdict stands; the page is lost
+      } else {
+        info(fmt::format("wrote {}", c.html));
       }
     }
     any_error = any_error || !c.ok;
@@ -363,6 +426,9 @@ void add_compare_heap_command(CLI::App& app, Dispatch& dispatch, const GlobalOpt
       ->capture_default_str();
   cmd->add_option("--out", args->out, "Files go to DIR/heap_comparison")->capture_default_str();
   cmd->add_option("--timeout", args->timeout, "Time allowed per request")->capture_default_str();
+  cmd->add_option("--html", args->html,
+                  "Write the page (where the heap grew, the two points and the verdict) here (default: beside the "
+                  "profiles; with two files, only when given)");
   cmd->add_option("--format", args->format, "text or json")->check(format_choice({"text", "json"}))
       ->capture_default_str();
   cmd->callback([args, &dispatch, &global] {
