@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ncprof/profile/codec.hpp"
+#include "ncprof/util/strings.hpp"
 #include "support/builder.hpp"
 #include "support/fixture.hpp"
 
@@ -50,13 +51,10 @@ std::string file_url(const std::string& path) { return "file://" + fs::absolute(
 // The page's own console errors and uncaught exceptions, as Chromium logs them.
 std::vector<std::string> console_errors(const std::string& log) {
   std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < log.size()) {
-    std::size_t end = log.find('\n', start);
-    if (end == std::string::npos) end = log.size();
-    std::string line = log.substr(start, end - start);
-    if (line.find("CONSOLE") != std::string::npos || line.find("Uncaught") != std::string::npos) out.push_back(line);
-    start = end + 1;
+  for (auto line : ncprof::util::split_lines(log)) {
+    if (line.find("CONSOLE") != std::string_view::npos || line.find("Uncaught") != std::string_view::npos) {
+      out.emplace_back(line);
+    }
   }
   return out;
 }
