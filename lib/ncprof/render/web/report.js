@@ -586,7 +586,6 @@
     else handled = false;
     if (handled) {
       e.preventDefault();
-      if (state.zoom > 0 && D.name[state.zoom] >= 0) state.selected = state.selected || null;
       update();
     }
   });
