@@ -39,9 +39,7 @@ Result<leak::GoroutineDump> load(const std::string& source, const GoroutineArgs&
   std::error_code ec;
   auto reg = targets::load_registry(args.targets.config, args.targets.host);
   if (!reg) return tl::unexpected(reg.error());
-  if (!reg->find(source) && source.find(':') == std::string::npos) {
-    if (std::filesystem::is_regular_file(source, ec)) return read();
-  }
+  if (targets::names_file(*reg, source)) return read();
   if (reg->find(source) && std::filesystem::exists(source, ec)) {
     info(fmt::format("'{}' is the configured service (for the file, write ./{})", source, source));
   }

@@ -49,12 +49,6 @@ struct Loaded {
   std::vector<std::string> names;
 };
 
-bool is_file_source(const std::string& source, const targets::Registry& reg) {
-  if (targets::looks_like_path(source)) return true;
-  std::error_code ec;
-  return !reg.find(source) && source.find(':') == std::string::npos && fs::is_regular_file(source, ec);
-}
-
 // Files are read; anything else is a target captured now (--type, --duration).
 Result<Loaded> load_sources(const std::vector<std::string>& sources, const ReportArgs& args,
                             const GlobalOptions& global) {
@@ -63,7 +57,7 @@ Result<Loaded> load_sources(const std::vector<std::string>& sources, const Repor
   auto reg = targets::load_registry(args.targets.config, args.targets.host);
   if (!reg) return tl::unexpected(reg.error());
   std::vector<std::string> files, live;
-  for (const auto& s : sources) (is_file_source(s, *reg) ? files : live).push_back(s);
+  for (const auto& s : sources) (targets::names_file(*reg, s) ? files : live).push_back(s);
   std::vector<profile::Profile> profiles;
   std::vector<std::string> names;
   for (const auto& f : files) {

@@ -203,10 +203,6 @@ class Merger {
   std::vector<std::uint32_t> next_;           // per sample: 1 + next index with its hash
 };
 
-}  // namespace
-
-namespace {
-
 // The merge of const profiles (copied) or of profiles it may empty (P is
 // Profile: stacks and labels are moved out of each as it is added).
 template <class P>
@@ -268,6 +264,11 @@ Result<Profile> merge_owned_profiles(std::vector<Profile> profiles, const std::v
   std::vector<Profile*> ptrs;
   for (auto& p : profiles) ptrs.push_back(&p);
   return merge_all(ptrs, sources);
+}
+
+bool is_base_sample(const Sample& s) {
+  return std::any_of(s.labels.begin(), s.labels.end(),
+                     [](const Label& l) { return l.key == kBaseLabel && l.str == "true"; });
 }
 
 void scale_profile(Profile& p, double ratio) {

@@ -24,6 +24,9 @@ void scale_profile(Profile& p, double ratio);
 // The label pprof puts on the samples of a -diff_base profile.
 inline constexpr const char* kBaseLabel = "pprof::base";
 
+// Whether a sample is a -diff_base profile's base sample (pprof::base=true).
+bool is_base_sample(const Sample& s);
+
 // `new - base`, as `go tool pprof -base` (diff_base = false) or
 // `-diff_base` (base samples labelled pprof::base=true).
 Result<Profile> subtract_base(Profile current, Profile base, bool diff_base, const std::string& current_source,

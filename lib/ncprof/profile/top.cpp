@@ -58,12 +58,7 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
     for (const auto& s : p.samples) {
       std::int64_t v = abs64(s.values[si]);
       total = util::wrap_add(total, v);
-      for (const auto& l : s.labels) {
-        if (l.key == kBaseLabel && l.str == "true") {
-          diff_total = util::wrap_add(diff_total, v);
-          break;
-        }
-      }
+      if (is_base_sample(s)) diff_total = util::wrap_add(diff_total, v);
     }
     r.total = diff_total > 0 ? diff_total : total;
   }

@@ -11,13 +11,6 @@ namespace ncprof::render {
 
 namespace {
 
-bool is_base_sample(const profile::Sample& s) {
-  for (const auto& l : s.labels) {
-    if (l.key == profile::kBaseLabel && l.str == "true") return true;
-  }
-  return false;
-}
-
 // The stacks that reach the tree, as name ids root to leaf (one array
 // with offsets), with the side each belongs to.
 struct Stacks {
@@ -60,7 +53,7 @@ Result<FlameTree> build_flame_tree(const profile::Profile& p, const FlameOptions
     frames->walk(s, [&](std::int32_t n, bool) { st.names.push_back(name_of[static_cast<std::size_t>(n)]); });
     st.offset.push_back(static_cast<std::uint32_t>(st.names.size()));
     st.sample.push_back(static_cast<std::uint32_t>(i));
-    st.base.push_back(is_base_sample(s) ? 1 : 0);
+    st.base.push_back(profile::is_base_sample(s) ? 1 : 0);
     t.has_base = t.has_base || st.base.back();
   }
   t.samples = st.size();

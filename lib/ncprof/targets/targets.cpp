@@ -340,6 +340,12 @@ bool looks_like_path(const std::string& arg) {
   return false;
 }
 
+bool names_file(const Registry& reg, const std::string& arg) {
+  if (looks_like_path(arg)) return true;
+  std::error_code ec;
+  return !reg.find(arg) && arg.find(':') == std::string::npos && std::filesystem::is_regular_file(arg, ec);
+}
+
 Result<std::vector<std::pair<std::string, std::string>>> resolve_headers(const Service& s) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& [k, v] : s.headers) {

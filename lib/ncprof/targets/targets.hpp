@@ -63,6 +63,11 @@ Result<std::vector<Service>> resolve_targets(const Registry& reg, const std::vec
 // name first, even when a file of that name exists.
 bool looks_like_path(const std::string& arg);
 
+// Whether a command-line source is read as a file: it looks like a path,
+// or it is an existing regular file that is neither a configured service
+// nor a host:port. A configured service wins over a file of its name.
+bool names_file(const Registry& reg, const std::string& arg);
+
 // Header values with environment variables expanded.
 Result<std::vector<std::pair<std::string, std::string>>> resolve_headers(const Service& s);
 
