@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
     std::int64_t alloc = objects(rng), size = 16 << (alloc % 8);
     std::int64_t inuse = alloc / 2;
     s.values = {alloc, alloc * size, inuse, inuse * size};
-    s.labels.push_back(Label{"handler", fmt::format("/api/v1/endpoint{}", label(rng)), 0, ""});
+    s.labels = {Label{"handler", fmt::format("/api/v1/endpoint{}", label(rng)), 0, ""}};
     p.samples.push_back(std::move(s));
   }
   if (auto ok = write_profile(out, p); !ok) {

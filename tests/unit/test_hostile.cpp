@@ -110,12 +110,28 @@ TEST_CASE("a packed field repeated in many chunks appends in linear time", "[hos
 TEST_CASE("labels pointing at one huge string do not balloon memory", "[hostile]") {
   const long before = max_rss_kb();
   std::string table = field_len(6, "") + field_len(6, "key") + field_len(6, std::string(1 << 20, 'x'));
-  std::string label = field_len(3, field_varint(1, 1) + field_varint(2, 2));
-  std::string samples;
-  for (int i = 0; i < 20000; ++i) samples += field_len(2, label);  // 20,000 x 1 MiB if copied
-  auto r = profile::decode_profile(samples + table, "labels.pb", {});
-  REQUIRE_FALSE(r);
-  CHECK(r.error().message.find("referenced") != std::string::npos);
+  std::string type = field_len(1, field_varint(1, 1) + field_varint(2, 1));
+  SECTION("the same label set in every sample is one copy") {
+    std::string sample = field_len(2, field_varint(2, 1) + field_len(3, field_varint(1, 1) + field_varint(2, 2)));
+    std::string samples;
+    for (int i = 0; i < 20000; ++i) samples += sample;  // 20,000 x 1 MiB if copied
+    auto r = profile::decode_profile(type + samples + table, "labels.pb", {});
+    REQUIRE(r);
+    REQUIRE(r->samples.size() == 20000);
+    CHECK(r->samples.front().labels.same_copy(r->samples.back().labels));
+    CHECK(r->samples.back().labels[0].str.size() == 1u << 20);
+  }
+  SECTION("distinct label sets that all copy it are refused") {
+    std::string samples;
+    for (int i = 0; i < 20000; ++i) {
+      samples += field_len(2, field_varint(2, 1) + field_len(3, field_varint(1, 1) + field_varint(2, 2) +
+                                                                     field_varint(3, static_cast<std::uint64_t>(i))));
+    }
+    auto r = profile::decode_profile(type + samples + table, "labels.pb", {});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message.find("labels.pb: ") == 0);
+    CHECK(r.error().message.find("referenced") != std::string::npos);
+  }
   CHECK(max_rss_kb() - before < 300 * 1024);
 }
 

@@ -145,7 +145,7 @@ TEST_CASE("sample index by name, legacy name and number", "[profile][top]") {
 TEST_CASE("a diff is measured against the absolute total, diff_base against the base", "[profile][top]") {
   auto p = ProfileBuilder::cpu().sample({"grew"}, {1, 300}).sample({"shrank"}, {1, -100}).build();
   CHECK(top(p).total == 400);
-  p.samples[1].labels.push_back({"pprof::base", "true", 0, ""});
+  p.samples[1].labels = {{"pprof::base", "true", 0, ""}};
   CHECK(top(p).total == 100);
 }
 

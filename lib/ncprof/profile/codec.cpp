@@ -112,9 +112,67 @@ void read_value_type(std::string_view data, ValueType& out, StringRefs& refs, wi
   refs.add(unit, &out.unit, what);
 }
 
-void read_sample(std::string_view data, Sample& s, StringRefs& refs, wire::Reader& parent) {
+Label read_label(std::string_view data, StringRefs& refs, wire::Reader& parent) {
+  wire::Reader r(data);
+  std::int64_t key = 0, str = 0, unit = 0;
+  Label l;
+  std::uint32_t f, t;
+  while (r.next(f, t)) {
+    if (f == 1) {
+      key = as_int(r.scalar(t));
+    } else if (f == 2) {
+      str = as_int(r.scalar(t));
+    } else if (f == 3) {
+      l.num = as_int(r.scalar(t));
+    } else if (f == 4) {
+      unit = as_int(r.scalar(t));
+    } else {
+      r.skip(t);
+    }
+  }
+  if (!r.ok()) parent.fail();
+  refs.add(key, &l.key, "label key");
+  refs.add(str, &l.str, "label value");
+  refs.add(unit, &l.num_unit, "label unit");
+  return l;
+}
+
+// Samples whose label messages are the same bytes share one label set,
+// resolved (and its strings copied) once.
+class LabelSets {
+ public:
+  // One sample's label messages, then the set they make.
+  void begin_sample() { messages_.clear(); }
+  void add(std::string_view message) { messages_.push_back(message); }
+  Labels end_sample(StringRefs& refs, wire::Reader& parent) {
+    if (messages_.empty()) return {};
+    key_.clear();
+    for (auto m : messages_) {
+      const std::size_t n = m.size();
+      key_.append(reinterpret_cast<const char*>(&n), sizeof n);
+      key_.append(m);
+    }
+    if (auto it = sets_.find(std::string_view(key_)); it != sets_.end()) return it->second;
+    std::vector<Label> labels;
+    labels.reserve(messages_.size());
+    for (auto m : messages_) labels.push_back(read_label(m, refs, parent));
+    return sets_.emplace(key_, Labels(std::move(labels))).first->second;
+  }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::vector<std::string_view> messages_;
+  std::string key_;
+  std::unordered_map<std::string, Labels, Hash, std::equal_to<>> sets_;
+};
+
+void read_sample(std::string_view data, Sample& s, StringRefs& refs, LabelSets& sets, wire::Reader& parent) {
   wire::Reader r(data);
   std::uint32_t f, t;
+  sets.begin_sample();
   while (r.next(f, t)) {
     switch (f) {
       case 1:
@@ -123,40 +181,19 @@ void read_sample(std::string_view data, Sample& s, StringRefs& refs, wire::Reade
       case 2:
         r.repeated_varint(t, s.values);
         break;
-      case 3: {
+      case 3:
         if (t != wire::kLen) {
           r.fail();
           break;
         }
-        wire::Reader lr(r.bytes());
-        std::int64_t key = 0, str = 0, unit = 0;
-        Label l;
-        std::uint32_t lf, lt;
-        while (lr.next(lf, lt)) {
-          if (lf == 1) {
-            key = as_int(lr.scalar(lt));
-          } else if (lf == 2) {
-            str = as_int(lr.scalar(lt));
-          } else if (lf == 3) {
-            l.num = as_int(lr.scalar(lt));
-          } else if (lf == 4) {
-            unit = as_int(lr.scalar(lt));
-          } else {
-            lr.skip(lt);
-          }
-        }
-        if (!lr.ok()) r.fail();
-        refs.add(key, &l.key, "label key");
-        refs.add(str, &l.str, "label value");
-        refs.add(unit, &l.num_unit, "label unit");
-        s.labels.push_back(std::move(l));
+        sets.add(r.bytes());
         break;
-      }
       default:
         r.skip(t);
     }
   }
   if (!r.ok()) parent.fail();
+  s.labels = sets.end_sample(refs, parent);
 }
 
 void read_mapping(std::string_view data, Mapping& m, StringRefs& refs, wire::Reader& parent) {
@@ -275,6 +312,7 @@ Result<Profile> parse_wire(std::string_view raw, const std::string& source) {
   p.functions.reserve(n_functions);
   p.mappings.reserve(n_mappings);
   StringRefs refs(table, source, raw.size());
+  LabelSets label_sets;
   std::int64_t drop = 0, keep = 0, dst = 0, doc = 0;
   std::vector<std::int64_t> comments;
   wire::Reader r(raw);
@@ -287,7 +325,7 @@ Result<Profile> parse_wire(std::string_view raw, const std::string& source) {
         break;
       case 2:
         p.samples.emplace_back();
-        read_sample(r.bytes(), p.samples.back(), refs, r);
+        read_sample(r.bytes(), p.samples.back(), refs, label_sets, r);
         break;
       case 3:
         p.mappings.emplace_back();

@@ -41,12 +41,12 @@ class Merger {
  public:
   Merger(Profile& out, std::size_t expected_samples) : out_(out), samples_(expected_samples) {}
 
-  // Adds src's samples, moving its stacks and labels into the output (src
+  // Adds src's samples, moving its stacks into the output (src
   // is left without samples) instead of copying them.
   void consume(Profile& src) {
     prepare(src);
     for (auto& s : src.samples) {
-      if (!all_zero(s)) add_sample(std::move(s.location_ids), std::move(s.values), std::move(s.labels));
+      if (!all_zero(s)) add_sample(std::move(s.location_ids), std::move(s.values), s.labels);
     }
     std::vector<Sample>().swap(src.samples);
   }
@@ -152,16 +152,50 @@ class Merger {
     return id;
   }
 
+  // A label set in the output's form: sorted, one shared copy per distinct
+  // set (so equal sets compare by pointer), with its hash. Memoised by the
+  // source's copy, which the memo keeps alive so its address stays unique.
+  struct OutLabels {
+    Labels source;
+    Labels labels;
+    std::uint64_t hash = 0;
+  };
+  const OutLabels& out_labels(const Labels& labels) {
+    auto [it, inserted] = label_memo_.try_emplace(labels.copy_id());
+    if (!inserted || labels.empty()) return it->second;
+    std::vector<Label> sorted(labels.begin(), labels.end());
+    std::sort(sorted.begin(), sorted.end(), [](const Label& a, const Label& b) {
+      return std::tie(a.key, a.str, a.num, a.num_unit) < std::tie(b.key, b.str, b.num, b.num_unit);
+    });
+    std::uint64_t h = 1469598103934665603ull;
+    auto mix = [&h](std::uint64_t w) {
+      h ^= w;
+      h *= 1099511628211ull;
+    };
+    for (const auto& l : sorted) {
+      mix(std::hash<std::string>{}(l.key));
+      mix(std::hash<std::string>{}(l.str));
+      mix(static_cast<std::uint64_t>(l.num));
+      mix(std::hash<std::string>{}(l.num_unit));
+    }
+    auto& same_hash = distinct_labels_[h];
+    auto have = std::find_if(same_hash.begin(), same_hash.end(), [&sorted](const Labels& d) {
+      return d.size() == sorted.size() && std::equal(sorted.begin(), sorted.end(), d.begin());
+    });
+    if (have == same_hash.end()) {
+      same_hash.push_back(std::equal(sorted.begin(), sorted.end(), labels.begin()) ? labels : Labels(std::move(sorted)));
+      have = same_hash.end() - 1;
+    }
+    it->second = OutLabels{labels, *have, h};
+    return it->second;
+  }
+
   // Samples with the same stack and labels add up. The table keeps only
   // a hash per sample and the index of the first with that hash; equal
   // hashes are confirmed against the stored sample (no key copies).
-  void add_sample(std::vector<std::uint64_t> locs, std::vector<std::int64_t> values, std::vector<Label> labels) {
+  void add_sample(std::vector<std::uint64_t> locs, std::vector<std::int64_t> values, const Labels& src_labels) {
     for (auto& id : locs) id = map_location(id);
-    if (labels.size() > 1) {
-      std::sort(labels.begin(), labels.end(), [](const Label& a, const Label& b) {
-        return std::tie(a.key, a.str, a.num, a.num_unit) < std::tie(b.key, b.str, b.num, b.num_unit);
-      });
-    }
+    const OutLabels& labels = out_labels(src_labels);
     std::uint64_t h = 1469598103934665603ull;
     auto mix = [&h](std::uint64_t w) {
       h ^= w;
@@ -169,18 +203,13 @@ class Merger {
     };
     for (auto id : locs) mix(id);
     mix(~0ull);  // separator between locations and labels
-    for (const auto& l : labels) {
-      mix(std::hash<std::string>{}(l.key));
-      mix(std::hash<std::string>{}(l.str));
-      mix(static_cast<std::uint64_t>(l.num));
-      mix(std::hash<std::string>{}(l.num_unit));
-    }
+    mix(labels.hash);
     if (h == util::FlatMap64<std::uint32_t>::kEmpty) h = 0;
     bool inserted = false;
     std::uint32_t& head = samples_.get(h, inserted);
     for (std::uint32_t i = inserted ? 0 : head; i != 0; i = next_[i - 1]) {
       Sample& have = out_.samples[i - 1];
-      if (have.location_ids == locs && have.labels == labels) {
+      if (have.location_ids == locs && have.labels.same_copy(labels.labels)) {
         for (std::size_t k = 0; k < have.values.size(); ++k) have.values[k] = util::wrap_add(have.values[k], values[k]);
         return;
       }
@@ -188,7 +217,7 @@ class Merger {
     // A new sample heads its hash's chain.
     next_.push_back(inserted ? 0 : head);
     head = static_cast<std::uint32_t>(out_.samples.size() + 1);
-    out_.samples.push_back(Sample{std::move(locs), std::move(values), std::move(labels)});
+    out_.samples.push_back(Sample{std::move(locs), std::move(values), labels.labels});
   }
 
   Profile& out_;
@@ -199,12 +228,14 @@ class Merger {
   std::map<std::tuple<std::uint64_t, std::uint64_t, std::string>, std::size_t> mappings_;
   std::map<std::tuple<std::int64_t, std::string, std::string, std::string>, std::uint64_t> functions_;
   std::unordered_map<std::vector<std::uint64_t>, std::uint64_t, WordsHash> locations_;
+  std::unordered_map<const void*, OutLabels> label_memo_;
+  std::unordered_map<std::uint64_t, std::vector<Labels>> distinct_labels_;  // by hash
   util::FlatMap64<std::uint32_t> samples_;  // hash -> 1 + index of a sample
   std::vector<std::uint32_t> next_;           // per sample: 1 + next index with its hash
 };
 
 // The merge of const profiles (copied) or of profiles it may empty (P is
-// Profile: stacks and labels are moved out of each as it is added).
+// Profile: stacks are moved out of each as it is added).
 template <class P>
 Result<Profile> merge_all(const std::vector<P*>& profiles, const std::vector<std::string>& sources) {
   if (profiles.empty()) return fail(ErrorKind::usage, "no profiles to merge");
@@ -286,9 +317,19 @@ void scale_profile(Profile& p, double ratio) {
 Result<Profile> subtract_base(Profile current, Profile base, bool diff_base, const std::string& current_source,
                               const std::string& base_source) {
   if (diff_base) {
+    // Each distinct label set gains pprof::base=true once.
+    std::unordered_map<const void*, std::pair<Labels, Labels>> marked;  // keeps the source alive, as above
     for (auto& s : base.samples) {
-      std::erase_if(s.labels, [](const Label& l) { return l.key == kBaseLabel; });
-      s.labels.push_back(Label{kBaseLabel, "true", 0, ""});
+      auto [it, inserted] = marked.try_emplace(s.labels.copy_id());
+      if (inserted) {
+        std::vector<Label> labels;
+        for (const auto& l : s.labels) {
+          if (l.key != kBaseLabel) labels.push_back(l);
+        }
+        labels.push_back(Label{kBaseLabel, "true", 0, ""});
+        it->second = {s.labels, Labels(std::move(labels))};
+      }
+      s.labels = it->second.second;
     }
   }
   scale_profile(base, -1.0);

@@ -1,7 +1,10 @@
 #pragma once
 // ncprof's own model of a pprof profile. Strings are resolved (no string
 // table): the codec interns them again when writing.
+#include <algorithm>
 #include <cstdint>
+#include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -23,10 +26,37 @@ struct Label {
   bool operator==(const Label&) const = default;
 };
 
+// A sample's labels, immutable and shared: the samples of a profile have
+// few distinct label sets (a handler, a goroutine's pprof labels), so a
+// million samples hold a million pointers to a few copies, not a million
+// copies. Empty costs nothing.
+class Labels {
+ public:
+  Labels() = default;
+  Labels(std::vector<Label> labels)  // NOLINT: a list of labels is a label set
+      : set_(labels.empty() ? nullptr : std::make_shared<const std::vector<Label>>(std::move(labels))) {}
+  Labels(std::initializer_list<Label> labels) : Labels(std::vector<Label>(labels)) {}
+
+  const Label* begin() const { return set_ ? set_->data() : nullptr; }
+  const Label* end() const { return set_ ? set_->data() + set_->size() : nullptr; }
+  std::size_t size() const { return set_ ? set_->size() : 0; }
+  bool empty() const { return !set_; }
+  const Label& operator[](std::size_t i) const { return (*set_)[i]; }
+  // Equal sets from one decode or one merge share their copy.
+  bool same_copy(const Labels& o) const { return set_ == o.set_; }
+  const void* copy_id() const { return set_.get(); }
+  bool operator==(const Labels& o) const {
+    return set_ == o.set_ || (size() == o.size() && std::equal(begin(), end(), o.begin()));
+  }
+
+ private:
+  std::shared_ptr<const std::vector<Label>> set_;
+};
+
 struct Sample {
   std::vector<std::uint64_t> location_ids;  // leaf first
   std::vector<std::int64_t> values;         // one per sample type
-  std::vector<Label> labels;
+  Labels labels;
 };
 
 struct Mapping {
