@@ -32,7 +32,7 @@ _ncprof() {
     --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --granularity) COMPREPLY=($(compgen -W "functions lines files addresses" -- "$cur")); return ;;
     --sample-index) COMPREPLY=($(compgen -W "inuse_space inuse_objects alloc_space alloc_objects cpu samples delay contentions" -- "$cur")); return ;;
-    --config|--cacert|--base|--diff-base|-o|--output|--out|--log-dir|--baseline-file|--current-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --config|--cacert|--base|--diff-base|-o|--output|--out|--log-dir|--baseline-file|--current-file|--html) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   case $sub in
     "") COMPREPLY=($(compgen -W "$commands --help --version --max-decompressed --verbose -v --quiet -q" -- "$cur")) ;;
@@ -44,7 +44,7 @@ _ncprof() {
     report) COMPREPLY=($(compgen -f -W "$services ${top_opts/--format/} --title --type --duration --timeout --config --host --insecure --cacert --output -o" -- "$cur")) ;;
     web) COMPREPLY=($(compgen -f -W "$services ${top_opts/--format/} --title --type --duration --timeout --config --host --insecure --cacert --http --no-browser" -- "$cur")) ;;
     compare-heap) COMPREPLY=($(compgen -f -W "$services $target_opts --baseline-file --current-file --interval --sample-index --warn --fail --warn-rate --fail-rate --min-growth --out --timeout --html" -- "$cur")) ;;
-    leak-check) COMPREPLY=($(compgen -W "$services $target_opts --interval --count --warmup --alpha --min-heap-rate --min-goroutine-rate --min-growth --min-samples --timeout --log-dir" -- "$cur")) ;;
+    leak-check) COMPREPLY=($(compgen -W "$services $target_opts --interval --count --warmup --alpha --min-heap-rate --min-goroutine-rate --min-growth --min-samples --timeout --log-dir --html" -- "$cur")) ;;
     benchstat) COMPREPLY=($(compgen -f -W "--alpha --confidence --format" -- "$cur")) ;;
     bench) COMPREPLY=($(compgen -W "$services $target_opts --dir --baseline --compare --bench --benchtime --count --benchmem --fail-on --alpha --profile" -- "$cur")) ;;
     goroutines) COMPREPLY=($(compgen -f -W "$services --base --config --host --insecure --cacert --timeout --frames --format" -- "$cur")) ;;

@@ -99,6 +99,7 @@ complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l min-goroutine-
 complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l min-growth -r
 complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l min-samples -r
 complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l log-dir -r
+complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l html -r -F -d 'Page: timeline, trend, where the heap grew'
 complete -c ncprof -n "__fish_seen_subcommand_from benchstat bench" -l alpha -r
 complete -c ncprof -n "__fish_seen_subcommand_from benchstat" -l confidence -r
 complete -c ncprof -n "__fish_seen_subcommand_from benchstat" -l format -r -a 'text csv json'

@@ -329,6 +329,93 @@ TEST_CASE("compare-heap writes a page: where the heap grew, the two points, the 
     if (f.name == "main.retainBuffer") grown = f.change == "grown" || f.change == "appeared";
   }
   CHECK(grown);
+  // Each point links to its own profile's flame graph: the baseline's root
+  // is the baseline's total, the current's the current's.
+  CHECK(page.dom.find("<a href=\"#view=1\"") != std::string::npos);
+  CHECK(page.dom.find("<a href=\"#view=2\"") != std::string::npos);
+  for (const auto& [view, side] : {std::pair{"1", "baseline"}, {"2", "current"}}) {
+    auto shown = load_page(file_url(html) + "#view=" + view + "&type=" + doc["sample_index"].get<std::string>());
+    REQUIRE(shown.exit_code == 0);
+    CHECK(console_errors(shown.log).empty());
+    CHECK(shown.dom.find("id=\"view-name\" data-view=\"" + std::string(view) + "\"") != std::string::npos);
+    CHECK(shown.dom.find(std::string(side) + ": " + doc[side]["file"].get<std::string>()) != std::string::npos);
+    auto fs_ = frames(shown.dom);
+    REQUIRE_FALSE(fs_.empty());
+    CHECK(fs_[0].name == "root");
+    CHECK(fs_[0].value == doc[side]["total"].get<std::int64_t>());
+  }
   load_page(file_url(html), artifact_dir() + "/compare-heap.png");
+  load_page(file_url(html) + "#view=2", artifact_dir() + "/compare-heap-current.png");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("leak-check writes a page: every sample on the timeline with its trend, each linked to its own flame graph",
+          "[report][browser][leak]") {
+  GoServiceOptions o;
+  o.name = "crawler";
+  o.leak_heap = 1 << 20;
+  o.leak_goroutines = 5;
+  auto s = start_go_service(o);
+  const std::string dir = temp_dir("ncprof-report");
+  const std::string html = dir + "/pages/leak.html";
+  auto r = run_ncprof({"leak-check", s.pprof_target(), "--interval", "1s", "--count", "7", "--warmup", "1", "--log-dir",
+                       dir, "--html", html, "--format", "json"});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 1);
+  const json doc = json::parse(r.out);
+  const json& svc = doc["services"][0];
+  REQUIRE(svc["verdict"] == "LEAK");
+  CHECK(svc["html"] == html);
+  auto page = load_page(file_url(html));
+  REQUIRE(page.exit_code == 0);
+  CHECK(console_errors(page.log).empty());
+  CHECK(page.dom.find("class=\"verdict LEAK\"") != std::string::npos);
+  // Two charts (heap, goroutines), each with a fitted trend and 7 points,
+  // the warm-up one hollow; every point links to its sample's profile.
+  CHECK(tags(page.dom, "<svg").size() == 2);
+  CHECK(tags(page.dom, "<line").size() == 2);
+  CHECK(tags(page.dom, "<circle").size() == 14);
+  CHECK(tags(page.dom, "<a href=\"#view=").size() == 14);
+  std::size_t hollow = 0;
+  for (const auto& c : tags(page.dom, "<circle")) hollow += attr(c, "fill") == "#fff";
+  CHECK(hollow == 2);
+  // The main graph is where the heap grew, first sample after warm-up to last.
+  bool grown = false;
+  for (const auto& f : frames(page.dom)) {
+    if (f.name == "main.retainBuffer") grown = f.change == "grown" || f.change == "appeared";
+  }
+  CHECK(grown);
+  // A point's view is that sample's own heap profile: its root is the
+  // in-use total leak-check measured for that sample.
+  for (int k : {1, 4, 7}) {
+    auto shown = load_page(file_url(html) + "#view=" + std::to_string(k) + "&type=inuse_space");
+    REQUIRE(shown.exit_code == 0);
+    CHECK(console_errors(shown.log).empty());
+    CHECK(shown.dom.find("id=\"view-name\" data-view=\"" + std::to_string(k) + "\"") != std::string::npos);
+    auto drawn = frames(shown.dom);
+    REQUIRE_FALSE(drawn.empty());
+    CHECK(drawn[0].value == svc["samples"][k - 1]["heap_inuse"].get<std::int64_t>());
+  }
+  load_page(file_url(html), artifact_dir() + "/leak-check.png");
+  load_page(file_url(html) + "#view=4", artifact_dir() + "/leak-check-sample4.png");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("compare-heap and leak-check refuse an unusable --html before any capture or wait", "[report][errors]") {
+  const std::string dir = temp_dir("ncprof-report");
+  write_file(dir + "/file", "not a directory");
+  const std::string bad = dir + "/file/page.html";
+  for (const auto& argv : std::vector<std::vector<std::string>>{
+           {"compare-heap", "127.0.0.1:1", "--interval", "1h", "--out", dir, "--html", bad},
+           {"leak-check", "127.0.0.1:1", "--interval", "1h", "--log-dir", dir, "--html", bad},
+           {"leak-check", "127.0.0.1:1", "--interval", "1h", "--log-dir", dir, "--html", dir}}) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = run_ncprof(argv);
+    INFO(argv[0] << " " << argv.back() << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("ncprof: error: --html " + argv.back()) == 0);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(30));
+  }
   fs::remove_all(dir);
 }

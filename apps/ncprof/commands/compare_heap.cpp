@@ -5,12 +5,14 @@
 #include <atomic>
 #include <memory>
 #include <thread>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "commands/analysis.hpp"
 #include "commands/commands.hpp"
+#include "commands/pages.hpp"
 #include "commands/target_flags.hpp"
 #include "ncprof/capture/capture.hpp"
 #include "ncprof/profile/measure.hpp"
@@ -103,7 +105,14 @@ Result<void> write_comparison_html(Comparison& c, const profile::Profile& before
   const std::int64_t t0 = before.time_nanos / 1000000;
   const std::int64_t t1 = after.time_nanos > before.time_nanos ? after.time_nanos / 1000000
                                                                 : t0 + static_cast<std::int64_t>(c.elapsed * 1000);
-  t.points = {{t0, static_cast<double>(c.before) * scale, -1}, {t1, static_cast<double>(c.after) * scale, -1}};
+  t.points = {{t0, static_cast<double>(c.before) * scale, -1, false, 0},
+              {t1, static_cast<double>(c.after) * scale, -1, false, 1}};
+  // Each point's own profile, drawn when it is clicked.
+  for (const auto& [p, what, file] : {std::tuple{&before, "baseline", &c.baseline_file}, {&after, "current", &c.current_file}}) {
+    auto snap = render::make_snapshot(*p, fmt::format("{} {}: {}", c.service, what, *file), in.top);
+    if (!snap) return tl::unexpected(snap.error());
+    in.snapshots.push_back(std::move(*snap));
+  }
   t.heap_intercept_mb = static_cast<double>(c.before) * scale;
   t.heap_slope_mb_per_hour = c.per_hour * scale;
   in.timelines.push_back(std::move(t));
@@ -114,15 +123,8 @@ Result<void> write_comparison_html(Comparison& c, const profile::Profile& before
   return {};
 }
 
-// Where a service's page goes: --html FILE for one target, FILE's stem
-// with the service for several, else beside the captured profiles.
-std::string html_path(const CompareArgs& args, const std::string& dir, const std::string& service, std::size_t targets) {
-  if (!args.html.empty()) {
-    if (targets == 1) return args.html;
-    std::string stem = args.html;
-    if (stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".html") == 0) stem.resize(stem.size() - 5);
-    return fmt::format("{}_{}.html", stem, util::file_name_part(service));
-  }
+// A comparison's page by default: beside the captured profiles.
+std::string default_page(const std::string& dir, const std::string& service) {
   return fmt::format("{}/{}_heap_comparison_{}.html", dir, util::file_name_part(service),
                      util::timestamp_for_file(std::chrono::system_clock::now()));
 }
@@ -264,6 +266,7 @@ int compare_files(const CompareArgs& args, const Limits& lim, const GlobalOption
   }
   if (auto ok = compare(c, *before, *after, args.sample_index, lim); !ok) return report_error(ok.error());
   if (!args.html.empty()) {
+    if (auto ok = check_page_option(args.html); !ok) return report_error(ok.error());
     if (auto ok = write_comparison_html(c, *before, *after, args.html); !ok) return report_error(ok.error());
     info(fmt::format("wrote {}", c.html));
   }
@@ -307,6 +310,7 @@ int run_compare_heap(CompareArgs args, const GlobalOptions& global) {
   opts.gc = true;
   opts.out_dir = args.out + "/heap_comparison";
   if (auto ok = util::prepare_output_dir(opts.out_dir, "--out"); !ok) return report_error(ok.error());
+  if (auto ok = check_page_option(args.html); !ok) return report_error(ok.error());
 
   // Ctrl-C stops a capture under way as well as the wait.
   const auto& interrupted = catch_interrupts();
@@ -373,7 +377,8 @@ int run_compare_heap(CompareArgs args, const GlobalOptions& global) {
         c.error = ok.error().message;
         report_target_error(c.service, c.error);
       } else if (auto page = write_comparison_html(c, *baselines[i].profile, *cur.profile,
-                                                   html_path(args, opts.out_dir, c.service, services->size()));
+                                                   page_path(args.html, c.service, services->size(),
+                                                             default_page(opts.out_dir, c.service)));
                  !page) {
         report_error(page.error());  // the verdict stands; the page is lost
       } else {

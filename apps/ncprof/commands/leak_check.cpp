@@ -7,9 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
+#include "commands/pages.hpp"
 #include "commands/target_flags.hpp"
 #include "ncprof/leak/check.hpp"
 #include "ncprof/profile/measure.hpp"
+#include "ncprof/profile/merge.hpp"
+#include "ncprof/render/report.hpp"
 #include "ncprof/util/arith.hpp"
 #include "ncprof/util/files.hpp"
 #include "ncprof/util/strings.hpp"
@@ -31,7 +34,17 @@ struct LeakArgs {
   int min_samples = 5;
   std::string timeout = "30s";
   std::string log_dir = "leak_detection";
+  std::string html;
   std::string format = "text";
+};
+
+// A page keeps the profiles of at most this many samples per service,
+// evenly spread, and always the last.
+constexpr std::size_t kMaxSnapshots = 60;
+
+struct KeptSnapshot {
+  std::size_t round = 0;
+  render::Snapshot snapshot;
 };
 
 std::string bytes_label(double v) { return profile::scaled_label(util::go_float_to_int64(v), "bytes", "minimum"); }
@@ -78,6 +91,82 @@ std::string render_log(const std::vector<leak::ServiceLeakReport>& reports, cons
   return log;
 }
 
+constexpr double kMiB = 1024.0 * 1024.0;
+
+// A service's page: where the heap grew (the first heap profile after
+// warm-up against the last, as a differential flame graph), and the
+// timeline of every sample with the fitted trends and the verdict; each
+// point whose profile was kept links to its own flame graph.
+Result<void> write_leak_page(const leak::ServiceLeakReport& r, std::vector<KeptSnapshot> kept,
+                             const leak::LeakCheckOptions& opts, std::chrono::system_clock::time_point wall0,
+                             const std::string& path) {
+  const auto at_ms = [wall0](double t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(wall0.time_since_epoch()).count() +
+           static_cast<std::int64_t>(t * 1000);
+  };
+  render::Timeline tl;
+  tl.service = r.service;
+  tl.verdict = leak::verdict_name(r.verdict);
+  tl.reason = r.reason;
+  bool fit_from_set = false;
+  for (std::size_t i = 0, k = 0; i < r.samples.size(); ++i) {
+    const auto& s = r.samples[i];
+    render::TimelinePoint pt;
+    pt.time_unix_ms = at_ms(s.t);
+    pt.warmup = i < opts.warmup;
+    if (s.ok) {
+      pt.heap_mb = r.heap_from_health && s.health ? s.health->heap_alloc_mb : static_cast<double>(s.heap_inuse) / kMiB;
+      pt.goroutines = static_cast<double>(s.goroutines);
+      if (!pt.warmup && !fit_from_set) {
+        tl.fit_from_ms = pt.time_unix_ms;
+        fit_from_set = true;
+      }
+    }
+    while (k < kept.size() && kept[k].round < i) ++k;
+    if (k < kept.size() && kept[k].round == i) pt.snapshot = static_cast<int>(k);
+    tl.points.push_back(pt);
+  }
+  if (const auto* h = r.signal("heap")) {
+    tl.heap_slope_mb_per_hour = h->trend.slope * 3600 / kMiB;
+    tl.heap_intercept_mb = h->trend.intercept / kMiB;
+  }
+  if (const auto* g = r.signal("goroutines")) {
+    tl.goroutine_slope_per_hour = g->trend.slope * 3600;
+    tl.goroutine_intercept = g->trend.intercept;
+  }
+
+  render::ReportInput in;
+  in.title = fmt::format("leak-check {}: {}", r.service, tl.verdict);
+  in.top.sample_index = "inuse_space";
+  const auto sample_name = [&r](std::size_t round) { return fmt::format("{} sample {}", r.service, round + 1); };
+  std::optional<profile::Profile> drawn, table;
+  if (r.first_heap && r.last_heap) {
+    auto d = profile::subtract_base(*r.last_heap, *r.first_heap, true, r.service, r.service);
+    if (!d) return tl::unexpected(d.error());
+    auto t = profile::subtract_base(*r.last_heap, *r.first_heap, false, r.service, r.service);
+    if (!t) return tl::unexpected(t.error());
+    drawn = std::move(*d);
+    table = std::move(*t);
+    in.profile = &*drawn;
+    in.table_profile = &*table;
+    in.current = &*r.last_heap;
+    in.base = &*r.first_heap;
+    in.diff_mode = "base";
+    in.files = {sample_name(r.last_heap_round)};
+    in.base_files = {sample_name(r.first_heap_round)};
+  } else if (r.first_heap || r.last_heap) {
+    in.profile = r.first_heap ? &*r.first_heap : &*r.last_heap;
+    in.files = {sample_name(r.first_heap ? r.first_heap_round : r.last_heap_round)};
+  } else {
+    return fail(ErrorKind::internal, fmt::format("{}: no heap profile to draw", r.service));
+  }
+  in.timelines.push_back(std::move(tl));
+  for (auto& k : kept) in.snapshots.push_back(std::move(k.snapshot));
+  auto page = render::render_report_html(in);
+  if (!page) return tl::unexpected(page.error());
+  return util::write_file_atomic(path, *page);
+}
+
 int run_leak_check_cmd(const LeakArgs& args, const GlobalOptions& global) {
   leak::LeakCheckOptions opts;
   auto interval = util::parse_duration(args.interval);
@@ -112,6 +201,23 @@ int run_leak_check_cmd(const LeakArgs& args, const GlobalOptions& global) {
   auto services = args.targets.resolve();
   if (!services) return report_error(services.error());
   if (auto ok = util::prepare_output_dir(args.log_dir, "--log-dir"); !ok) return report_error(ok.error());
+  if (auto ok = check_page_option(args.html); !ok) return report_error(ok.error());
+
+  // Each sample's heap profile, as a page snapshot (at most kMaxSnapshots
+  // per service: every stride-th round and the last).
+  const auto wall0 = std::chrono::system_clock::now();
+  std::vector<std::vector<KeptSnapshot>> kept(services->size());
+  const std::size_t stride = (opts.count + kMaxSnapshots - 2) / (kMaxSnapshots - 1);
+  opts.on_heap = [&](std::size_t i, std::size_t round, const profile::Profile& heap) {
+    if (round % stride != 0 && round + 1 != opts.count) return;
+    profile::TopOptions top;
+    top.sample_index = "inuse_space";
+    const double t = std::chrono::duration<double>(std::chrono::system_clock::now() - wall0).count();
+    auto snap = render::make_snapshot(
+        heap, fmt::format("{} sample {} (t={:.0f}s{})", (*services)[i].name, round + 1, t, round < opts.warmup ? ", warm-up" : ""),
+        top);
+    if (snap) kept[i].push_back(KeptSnapshot{round, std::move(*snap)});
+  };
 
   const auto& interrupted = catch_interrupts();
   std::function<void(const leak::LeakProgress&)> progress;
@@ -126,6 +232,19 @@ int run_leak_check_cmd(const LeakArgs& args, const GlobalOptions& global) {
   const std::string log_path =
       fmt::format("{}/leak_check_{}.log", args.log_dir, util::timestamp_for_file(std::chrono::system_clock::now()));
   if (auto ok = util::write_file_atomic(log_path, render_log(reports, opts)); !ok) return report_error(ok.error());
+  // The pages: a page that cannot be written is an error, the verdicts stand.
+  std::vector<std::string> pages(reports.size());
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    if (!reports[i].first_heap && !reports[i].last_heap) continue;  // never profiled: nothing to draw
+    const std::string path = page_path(args.html, reports[i].service, reports.size(),
+                                       fmt::format("{}_{}.html", log_path.substr(0, log_path.size() - 4),
+                                                   util::file_name_part(reports[i].service)));
+    if (auto ok = write_leak_page(reports[i], std::move(kept[i]), opts, wall0, path); !ok) {
+      report_error(ok.error());
+    } else {
+      pages[i] = path;
+    }
+  }
 
   bool any_leak = false, any_unreachable = false;
   for (const auto& r : reports) {
@@ -134,7 +253,8 @@ int run_leak_check_cmd(const LeakArgs& args, const GlobalOptions& global) {
   }
   if (args.format == "json") {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& r : reports) {
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+      const auto& r = reports[i];
       nlohmann::json sigs = nlohmann::json::array();
       for (const auto& s : r.signals) {
         sigs.push_back({{"signal", s.signal},
@@ -161,7 +281,7 @@ int run_leak_check_cmd(const LeakArgs& args, const GlobalOptions& global) {
       for (const auto& g : r.goroutine_growth) {
         gor.push_back({{"frames", g.group.frames}, {"base", g.base}, {"now", g.now}, {"growth", g.growth()}});
       }
-      list.push_back({{"service", r.service},
+      nlohmann::json entry = {{"service", r.service},
                       {"verdict", leak::verdict_name(r.verdict)},
                       {"reason", r.reason},
                       {"unreachable", r.unreachable},
@@ -169,7 +289,9 @@ int run_leak_check_cmd(const LeakArgs& args, const GlobalOptions& global) {
                       {"signals", sigs},
                       {"heap_growth", heap},
                       {"goroutine_growth", gor},
-                      {"samples", samples}});
+                      {"samples", samples}};
+      if (!pages[i].empty()) entry["html"] = pages[i];
+      list.push_back(std::move(entry));
     }
     fmt::print("{}\n", json_text(nlohmann::json{{"log", log_path}, {"services", list}}));
   } else {
@@ -197,6 +319,9 @@ int run_leak_check_cmd(const LeakArgs& args, const GlobalOptions& global) {
           fmt::print("    {:>4} -> {:<4} {}\n", g.base, g.now, stack_summary(g.group));
         }
       }
+    }
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+      if (!pages[i].empty()) fmt::print("page: {}\n", pages[i]);
     }
     fmt::print("log: {}\n", log_path);
   }
@@ -233,6 +358,9 @@ void add_leak_check_command(CLI::App& app, Dispatch& dispatch, const GlobalOptio
       ->capture_default_str();
   cmd->add_option("--timeout", args->timeout, "Time allowed per request")->capture_default_str();
   cmd->add_option("--log-dir", args->log_dir, "Where leak_check_<ts>.log goes")->capture_default_str();
+  cmd->add_option("--html", args->html,
+                  "The page (timeline, trend, where the heap grew): FILE; with several targets FILE_SERVICE.html "
+                  "(default: beside the log, leak_check_<ts>_SERVICE.html)");
   cmd->add_option("--format", args->format, "text or json")->check(format_choice({"text", "json"}))
       ->capture_default_str();
   cmd->callback([args, &dispatch, &global] {

@@ -149,11 +149,7 @@ Result<std::string> build_page(const ReportArgs& args, const GlobalOptions& glob
   render::ReportInput in;
   in.files = loaded->names;
   in.top = *topts;
-  in.flame.frames.granularity = topts->granularity;
-  in.flame.frames.focus = topts->focus;
-  in.flame.frames.ignore = topts->ignore;
-  in.flame.frames.hide = topts->hide;
-  in.flame.frames.show = topts->show;
+  in.flame.frames = topts->frame_options();
   const std::string& base_file = args.base.empty() ? args.diff_base : args.base;
   profile::Profile drawn, table, base;
   if (!base_file.empty()) {

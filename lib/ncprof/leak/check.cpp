@@ -65,6 +65,7 @@ void decide(ServiceLeakReport& report, const LeakCheckOptions& opts) {
   report.signals = {{"heap", "bytes",
                      assess_trend(t, use_health ? health_heap : heap, opts.heap_rule)},
                     {"goroutines", "goroutines", assess_trend(t, gor, opts.goroutine_rule)}};
+  report.heap_from_health = use_health;
   report.heap_source = use_health ? "health heap_alloc after GC" : "heap profile inuse_space after GC";
   if (failed_after_warmup > 0) {
     std::string last_error;
@@ -151,12 +152,15 @@ std::vector<ServiceLeakReport> run_leak_check(const std::vector<targets::Service
         s.ok = true;
         s.heap_inuse = inuse_total(*heaps[i].profile);
         s.goroutines = gors[i].total;
+        if (opts.on_heap) opts.on_heap(i, round, *heaps[i].profile);
         if (round >= opts.warmup && !first_heap[i]) {
           first_heap[i] = std::move(heaps[i].profile);
           first_gor[i] = std::move(gors[i].profile);
+          reports[i].first_heap_round = round;
         } else {
           last_heap[i] = std::move(heaps[i].profile);
           last_gor[i] = std::move(gors[i].profile);
+          reports[i].last_heap_round = round;
         }
       }
       reports[i].samples.push_back(std::move(s));
@@ -198,6 +202,8 @@ std::vector<ServiceLeakReport> run_leak_check(const std::vector<targets::Service
         r.goroutine_growth = std::move(growth);
       }
     }
+    r.first_heap = std::move(first_heap[i]);
+    r.last_heap = std::move(last_heap[i]);
   }
   return reports;
 }

@@ -25,6 +25,9 @@ struct LeakCheckOptions {
   TrendRule heap_rule{0.01, 32.0 * 1024 * 1024 / 3600, 0, 5, "bytes"};
   TrendRule goroutine_rule{0.01, 60.0 / 3600, 0, 5, "goroutines"};
   capture::CaptureOptions capture;                 // timeout, TLS, limits
+  // Called with every heap profile taken (service index, round), on the
+  // sampling thread: a page can then show each sample's own profile.
+  std::function<void(std::size_t, std::size_t, const profile::Profile&)> on_heap;
 };
 
 struct HealthFigures {
@@ -57,9 +60,13 @@ struct ServiceLeakReport {
   bool unreachable = false;  // stopped answering: could not be checked
   std::string reason;
   std::string heap_source;  // which figure the heap verdict used
+  bool heap_from_health = false;  // the health endpoint's heap_alloc (else the profile's inuse_space)
   std::vector<profile::TopRow> heap_growth;  // allocation sites whose in-use memory grew most
   std::string heap_unit;
   std::vector<GoroutineGrowth> goroutine_growth;
+  // The first heap profile after warm-up and the last, and their rounds.
+  std::optional<profile::Profile> first_heap, last_heap;
+  std::size_t first_heap_round = 0, last_heap_round = 0;
 
   const SignalVerdict* signal(const std::string& name) const;
 };

@@ -107,6 +107,11 @@ TrendResult assess_trend(const std::vector<double>& t, const std::vector<double>
   auto mk = mann_kendall(y);
   r.z = mk.z;
   r.slope = theil_sen_slope(t, y);
+  {
+    std::vector<double> level(y.size());
+    for (std::size_t i = 0; i < y.size(); ++i) level[i] = y[i] - r.slope * (t[i] - t.front());
+    r.intercept = median(std::move(level));
+  }
   const double window = t.back() - t.front();
   const double level = std::max(std::fabs(median(y)), 1e-9);
   r.growth_pct = r.slope * window / level * 100.0;

@@ -41,6 +41,7 @@ struct TrendResult {
   Verdict verdict = Verdict::inconclusive;
   std::size_t n = 0;
   double slope = 0;       // per second
+  double intercept = 0;   // the fitted line's level at the first time (median of y - slope * (t - t0))
   double late_slope = 0;  // per second, over the later half of the window
   double growth_pct = 0;  // slope * window / median level (reported, not a floor by default)
   double z = 0;

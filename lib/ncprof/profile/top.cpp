@@ -63,13 +63,7 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
     r.total = diff_total > 0 ? diff_total : total;
   }
 
-  FrameOptions fo;
-  fo.granularity = opts.granularity;
-  fo.focus = opts.focus;
-  fo.ignore = opts.ignore;
-  fo.hide = opts.hide;
-  fo.show = opts.show;
-  auto frames = Frames::build(p, fo);
+  auto frames = Frames::build(p, opts.frame_options());
   if (!frames) return tl::unexpected(frames.error());
   r.active_filters = frames->active_filters();
   r.warnings = frames->warnings();

@@ -20,6 +20,17 @@ struct TopOptions {
   double node_fraction = 0.005;
   double edge_fraction = 0.001;
   std::string focus, ignore, hide, show;  // regular expressions
+
+  // The frames these options select (granularity and the four filters).
+  FrameOptions frame_options() const {
+    FrameOptions fo;
+    fo.granularity = granularity;
+    fo.focus = focus;
+    fo.ignore = ignore;
+    fo.hide = hide;
+    fo.show = show;
+    return fo;
+  }
 };
 
 struct TopRow {

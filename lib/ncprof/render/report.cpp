@@ -126,12 +126,15 @@ json timelines_json(const std::vector<Timeline>& timelines) {
     for (const auto& p : t.points) {
       points.push_back({{"t", p.time_unix_ms},
                         {"heap_mb", p.heap_mb < 0 ? json() : json(p.heap_mb)},
-                        {"goroutines", p.goroutines < 0 ? json() : json(p.goroutines)}});
+                        {"goroutines", p.goroutines < 0 ? json() : json(p.goroutines)},
+                        {"warmup", p.warmup},
+                        {"snapshot", p.snapshot}});
     }
     out.push_back({{"service", t.service},
                    {"verdict", t.verdict},
                    {"reason", t.reason},
                    {"points", std::move(points)},
+                   {"fit_from", t.fit_from_ms},
                    {"heap_slope_mb_per_hour", t.heap_slope_mb_per_hour},
                    {"heap_intercept_mb", t.heap_intercept_mb},
                    {"goroutine_slope_per_hour", t.goroutine_slope_per_hour},
@@ -160,9 +163,9 @@ std::string fill_template(std::string_view tpl, const std::vector<std::pair<std:
   return out;
 }
 
-}  // namespace
-
-Result<std::string> render_report_html(const ReportInput& in, ReportStats* stats) {
+// What the page draws of one profile: the flame tree, one table per
+// sample type and the header's facts.
+Result<json> view_json(const ReportInput& in, ReportStats* stats) {
   const profile::Profile& p = *in.profile;
   if (p.sample_types.empty()) return fail(ErrorKind::bad_input, "profile has no sample types");
   auto tree = build_flame_tree(p, in.flame);
@@ -195,10 +198,15 @@ Result<std::string> render_report_html(const ReportInput& in, ReportStats* stats
     if (!results[ty]) return tl::unexpected(results[ty].error());
     tables.push_back(std::move(*results[ty]));
   }
-  json names = tree->names;
-  json doc = {{"version", 1},
-              {"title", in.title},
-              {"files", in.files},
+  std::vector<std::string> filters;
+  for (const auto& [k, v] : {std::pair<const char*, const std::string*>{"focus", &in.top.focus},
+                             {"ignore", &in.top.ignore},
+                             {"hide", &in.top.hide},
+                             {"show", &in.top.show}}) {
+    if (!v->empty()) filters.push_back(fmt::format("{}={}", k, *v));
+  }
+  if (stats) stats->nodes = tree->size();
+  return json{{"files", in.files},
               {"base_files", in.base_files},
               {"diff_mode", in.diff_mode},
               {"time_nanos", p.time_nanos},
@@ -212,22 +220,28 @@ Result<std::string> render_report_html(const ReportInput& in, ReportStats* stats
                 {"folded_nodes", tree->folded_nodes},
                 {"capped", tree->capped},
                 {"max_nodes", in.flame.max_nodes}}},
-              {"names", names},
+              {"names", tree->names},
               {"files_of_names", tree->files},
               {"parent", tree->parent},
               {"name", tree->name},
               {"value", tree->value},
               {"base", tree->has_base ? json(tree->base) : json()},
               {"tables", std::move(tables)},
-              {"timelines", timelines_json(in.timelines)}};
-  std::vector<std::string> filters;
-  for (const auto& [k, v] : {std::pair<const char*, const std::string*>{"focus", &in.top.focus},
-                             {"ignore", &in.top.ignore},
-                             {"hide", &in.top.hide},
-                             {"show", &in.top.show}}) {
-    if (!v->empty()) filters.push_back(fmt::format("{}={}", k, *v));
-  }
-  doc["active_filters"] = filters;
+              {"active_filters", filters}};
+}
+
+}  // namespace
+
+Result<std::string> render_report_html(const ReportInput& in, ReportStats* stats) {
+  auto view = view_json(in, stats);
+  if (!view) return tl::unexpected(view.error());
+  json doc = std::move(*view);
+  doc["version"] = 1;
+  doc["title"] = in.title;
+  doc["timelines"] = timelines_json(in.timelines);
+  json snapshots = json::array();
+  for (const auto& s : in.snapshots) snapshots.push_back({{"label", s.label}, {"view", s.view}});
+  doc["snapshots"] = std::move(snapshots);
 
   const std::string title = html_escape(in.title);
   const std::string data = script_safe_json(doc);
@@ -235,11 +249,20 @@ Result<std::string> render_report_html(const ReportInput& in, ReportStats* stats
                                                            {"/*@CSS@*/", assets::report_css()},
                                                            {"@DATA@", data},
                                                            {"/*@JS@*/", assets::report_js()}});
-  if (stats) {
-    stats->nodes = tree->size();
-    stats->bytes = page.size();
-  }
+  if (stats) stats->bytes = page.size();
   return page;
+}
+
+Result<Snapshot> make_snapshot(const profile::Profile& p, std::string label, const profile::TopOptions& top,
+                               std::size_t max_nodes) {
+  ReportInput in;
+  in.profile = &p;
+  in.top = top;
+  in.flame.max_nodes = max_nodes;
+  in.flame.frames = top.frame_options();
+  auto view = view_json(in, nullptr);
+  if (!view) return tl::unexpected(view.error());
+  return Snapshot{std::move(label), std::move(*view)};
 }
 
 }  // namespace ncprof::render

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "ncprof/profile/profile.hpp"
 #include "ncprof/profile/top.hpp"
 #include "ncprof/render/flame.hpp"
@@ -19,6 +21,8 @@ struct TimelinePoint {
   std::int64_t time_unix_ms = 0;
   double heap_mb = -1;     // < 0: not measured
   double goroutines = -1;  // < 0: not measured
+  bool warmup = false;     // left out of the verdict
+  int snapshot = -1;       // index into ReportInput::snapshots: this point's own profile
 };
 
 struct Timeline {
@@ -26,9 +30,18 @@ struct Timeline {
   std::string verdict;  // "LEAK", "OK", ...
   std::string reason;
   std::vector<TimelinePoint> points;
-  // Fitted trend, per hour, from the first point's time and level.
+  // Fitted trend, per hour, with its level at fit_from_ms (the first point
+  // the verdict used; 0: the first point).
+  std::int64_t fit_from_ms = 0;
   double heap_slope_mb_per_hour = 0, heap_intercept_mb = 0;
   double goroutine_slope_per_hour = 0, goroutine_intercept = 0;
+};
+
+// One timeline point's own profile, drawn when the point is clicked: a
+// plain flame graph and tables, already in the page's form.
+struct Snapshot {
+  std::string label;
+  nlohmann::json view;
 };
 
 struct ReportInput {
@@ -47,6 +60,7 @@ struct ReportInput {
   FlameOptions flame;
   profile::TopOptions top;  // sample_index selects the type shown first
   std::vector<Timeline> timelines;
+  std::vector<Snapshot> snapshots;
 };
 
 struct ReportStats {
@@ -56,5 +70,10 @@ struct ReportStats {
 
 // The complete page.
 Result<std::string> render_report_html(const ReportInput& in, ReportStats* stats = nullptr);
+
+// A profile's snapshot for a timeline point (a plain view, smaller trees:
+// at most max_nodes frames).
+Result<Snapshot> make_snapshot(const profile::Profile& p, std::string label, const profile::TopOptions& top,
+                               std::size_t max_nodes = 20000);
 
 }  // namespace ncprof::render

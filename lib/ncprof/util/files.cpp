@@ -123,6 +123,14 @@ Result<void> prepare_output_dir(const std::string& dir, const std::string& what)
   return {};
 }
 
+Result<void> prepare_output_file(const std::string& path, const std::string& what) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return fail(ErrorKind::usage, fmt::format("{} {}: is a directory", what, path));
+  const fs::path target(path);
+  const std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";
+  return prepare_output_dir(dir, fmt::format("{} {}: directory", what, path));
+}
+
 Result<void> write_file_atomic(const std::string& path, std::string_view data) {
   fs::path target(path);
   const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");

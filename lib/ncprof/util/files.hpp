@@ -28,4 +28,8 @@ void remove_temp_files() noexcept;
 // ("--out") in errors.
 Result<void> prepare_output_dir(const std::string& dir, const std::string& what);
 
+// The same for a file to be written later: its directory made and checked,
+// and the path not a directory.
+Result<void> prepare_output_file(const std::string& path, const std::string& what);
+
 }  // namespace ncprof::util

@@ -5,8 +5,9 @@
 (function () {
   'use strict';
   const D = JSON.parse(document.getElementById('ncprof-data').textContent);
-  const N = D.parent.length;
-  const DIFF = Array.isArray(D.base);
+  // The view drawn: the page's own profile, or a timeline point's snapshot.
+  const VIEWS = [D].concat((D.snapshots || []).map((s) => s.view));
+  let V = D, N = 0, DIFF = false;
   const ROW = 18;
   const MIN_PX = 0.5;  // frames narrower than this are not drawn
   const $ = (id) => document.getElementById(id);
@@ -18,42 +19,62 @@
   };
 
   // ---- the tree -----------------------------------------------------------
-  const kids = new Array(N);
-  const depth = new Int32Array(N);
-  for (let i = 0; i < N; i++) kids[i] = [];
-  for (let i = 1; i < N; i++) {
-    kids[D.parent[i]].push(i);
-    depth[i] = depth[D.parent[i]] + 1;
-  }
-  const PRUNED = '(pruned: frames below ' + (D.prune.min_fraction * 100) + '% of the total)';
+  let kids = [], depth = null;
+  const PRUNED = () => '(pruned: frames below ' + (V.prune.min_fraction * 100) + '% of the total)';
   function label(i) {
-    const n = D.name[i];
+    const n = V.name[i];
     if (n === -1) return 'root';
-    if (n === -2) return PRUNED;
-    return D.names[n];
+    if (n === -2) return PRUNED();
+    return V.names[n];
   }
   function fileOf(i) {
-    const n = D.name[i];
-    return n >= 0 ? D.files_of_names[n] : '';
+    const n = V.name[i];
+    return n >= 0 ? V.files_of_names[n] : '';
   }
-  for (let i = 0; i < N; i++) {
-    kids[i].sort((a, b) => {
-      const ra = D.name[a] === -2, rb = D.name[b] === -2;
-      if (ra !== rb) return ra ? 1 : -1;
-      const la = label(a), lb = label(b);
-      return la < lb ? -1 : la > lb ? 1 : 0;
-    });
+  function indexView(k) {
+    V = VIEWS[k];
+    N = V.parent.length;
+    DIFF = Array.isArray(V.base);
+    kids = new Array(N);
+    depth = new Int32Array(N);
+    for (let i = 0; i < N; i++) kids[i] = [];
+    for (let i = 1; i < N; i++) {
+      kids[V.parent[i]].push(i);
+      depth[i] = depth[V.parent[i]] + 1;
+    }
+    for (let i = 0; i < N; i++) {
+      kids[i].sort((a, b) => {
+        const ra = V.name[a] === -2, rb = V.name[b] === -2;
+        if (ra !== rb) return ra ? 1 : -1;
+        const la = label(a), lb = label(b);
+        return la < lb ? -1 : la > lb ? 1 : 0;
+      });
+    }
   }
 
   // ---- state (mirrored in the URL's #) -----------------------------------
-  const state = { type: D.default_type, zoom: 0, search: '', flip: false, baseWidths: false, selected: null };
+  const state = { view: 0, type: 0, zoom: 0, search: '', flip: false, baseWidths: false, selected: null };
+  // Shows view k, keeping the sample type by name where the view has it.
+  function setView(k) {
+    const was = V && V.types ? V.types[state.type].type : null;
+    state.view = k;
+    indexView(k);
+    const same = V.types.findIndex((x) => x.type === was);
+    state.type = same >= 0 ? same : V.default_type;
+    state.zoom = 0;
+    state.baseWidths = false;
+    fillTypes();
+  }
   function readHash() {
     const h = new URLSearchParams(location.hash.replace(/^#/, ''));
+    const v = parseInt(h.get('view') || '0', 10);
+    setView(v >= 0 && v < VIEWS.length ? v : 0);
+    state.type = V.default_type;
     if (h.has('type')) {
       const t = h.get('type');
-      const idx = D.types.findIndex((x) => x.type === t);
+      const idx = V.types.findIndex((x) => x.type === t);
       if (idx >= 0) state.type = idx;
-      else if (/^\d+$/.test(t) && +t < D.types.length) state.type = +t;
+      else if (/^\d+$/.test(t) && +t < V.types.length) state.type = +t;
     }
     if (h.has('zoom')) {
       const z = parseInt(h.get('zoom'), 10);
@@ -66,7 +87,8 @@
   }
   function writeHash() {
     const h = new URLSearchParams();
-    h.set('type', D.types[state.type].type);
+    if (state.view) h.set('view', String(state.view));
+    h.set('type', V.types[state.type].type);
     if (state.zoom) h.set('zoom', String(state.zoom));
     if (state.search) h.set('search', state.search);
     if (state.flip) h.set('flip', '1');
@@ -76,10 +98,10 @@
   }
 
   // ---- values and units --------------------------------------------------
-  const newVals = () => D.value[state.type];
-  const baseVals = () => (DIFF ? D.base[state.type] : null);
+  const newVals = () => V.value[state.type];
+  const baseVals = () => (DIFF ? V.base[state.type] : null);
   const widthVals = () => (state.baseWidths ? baseVals() : newVals());
-  const unit = () => D.types[state.type].unit;
+  const unit = () => V.types[state.type].unit;
   function fmt(v, u) {
     u = u || unit();
     const neg = v < 0;
@@ -109,8 +131,8 @@
   // The change of a frame's share of its own profile's total, relative to
   // the larger share: -1 (vanished) .. +1 (appeared).
   function change(i) {
-    const nt = Math.abs(D.value[state.type][0]) || 1, bt = Math.abs(D.base[state.type][0]) || 1;
-    const sn = Math.max(0, D.value[state.type][i]) / nt, sb = Math.max(0, D.base[state.type][i]) / bt;
+    const nt = Math.abs(V.value[state.type][0]) || 1, bt = Math.abs(V.base[state.type][0]) || 1;
+    const sn = Math.max(0, V.value[state.type][i]) / nt, sb = Math.max(0, V.base[state.type][i]) / bt;
     const m = Math.max(sn, sb);
     return m === 0 ? 0 : (sn - sb) / m;
   }
@@ -127,8 +149,8 @@
     return h >>> 0;
   }
   function colour(i) {
-    if (D.name[i] === -2) return 'hsl(0, 0%, 80%)';
-    if (D.name[i] === -1) return 'hsl(0, 0%, 88%)';
+    if (V.name[i] === -2) return 'hsl(0, 0%, 80%)';
+    if (V.name[i] === -1) return 'hsl(0, 0%, 88%)';
     if (DIFF) {
       const c = change(i);
       const light = 96 - 46 * Math.min(1, Math.abs(c));
@@ -138,7 +160,7 @@
     return 'hsl(' + (8 + (h % 48)) + ', ' + (62 + ((h >>> 8) % 25)) + '%, ' + (58 + ((h >>> 16) % 14)) + '%)';
   }
   function changeClass(i) {
-    const b = D.base[state.type][i], n = D.value[state.type][i];
+    const b = V.base[state.type][i], n = V.value[state.type][i];
     if (b === 0 && n !== 0) return 'appeared';
     if (n === 0 && b !== 0) return 'vanished';
     const c = change(i);
@@ -183,7 +205,7 @@
   let matchPos = -1;
   function ancestors(i) {
     const out = [];
-    for (let p = D.parent[i]; p >= 0; p = D.parent[p]) out.push(p);
+    for (let p = V.parent[i]; p >= 0; p = V.parent[p]) out.push(p);
     return out.reverse();
   }
   function render() {
@@ -273,8 +295,8 @@
     const lines = [label(i)];
     if (fileOf(i)) lines.push(fileOf(i));
     if (DIFF) {
-      const b = D.base[state.type][i], n = vals[i];
-      const bt = D.base[state.type][0];
+      const b = V.base[state.type][i], n = vals[i];
+      const bt = V.base[state.type][0];
       lines.push('before: ' + fmt(b) + ' (' + pct(b, bt) + ' of base)');
       lines.push('after:  ' + fmt(n) + ' (' + pct(n, total) + ' of new)');
       lines.push('delta:  ' + (n - b >= 0 ? '+' : '') + fmt(n - b) + ' (share ' + (change(i) >= 0 ? '+' : '') + (change(i) * 100).toFixed(0) + '% of the larger)');
@@ -306,14 +328,14 @@
     if (!f) return;
     const i = +f.dataset.i;
     state.zoom = i;
-    state.selected = i > 0 && D.name[i] >= 0 ? label(i) : null;
+    state.selected = i > 0 && V.name[i] >= 0 ? label(i) : null;
     update();
   });
 
   // ---- the top table -----------------------------------------------------
   let sortKey = 'flat', sortDesc = true;
   function renderTable() {
-    const t = D.tables[state.type];
+    const t = V.tables[state.type];
     const thead = $('top').tHead, tbody = $('top').tBodies[0];
     const cols = [['flat', 'Flat'], ['flat_pct', 'Flat%'], ['sum_pct', 'Sum%'], ['cum', 'Cum'], ['cum_pct', 'Cum%']];
     if (DIFF) cols.push(['base_cum', 'Base'], ['new_cum', 'New'], ['delta', 'Delta']);
@@ -424,7 +446,7 @@
       if (hit && !inside) {
         own += vals[i];
         let t = callers;
-        for (let p = D.parent[i]; p > 0; p = D.parent[p]) t = mergeInto(t, label(p), vals[i]);
+        for (let p = V.parent[i]; p > 0; p = V.parent[p]) t = mergeInto(t, label(p), vals[i]);
         const sub = [[i, callees]];
         while (sub.length) {
           const [j, into] = sub.pop();
@@ -446,6 +468,9 @@
   }
 
   // ---- leak timelines (compare-heap, leak-check) -------------------------
+  // A point whose profile the page holds is a link to that sample's own
+  // flame graph (view 1 + its snapshot index).
+  const pointMarks = [];
   function renderTimelines() {
     const tl = D.timelines || [];
     const sec = $('timelines');
@@ -461,14 +486,17 @@
       const h = el('h2', '', t.service + ' ');
       h.appendChild(el('span', 'verdict ' + t.verdict, t.verdict));
       box.appendChild(h);
-      if (t.reason) box.appendChild(el('div', '', t.reason));
+      if (t.reason) box.appendChild(el('div', 'reason', t.reason));
       for (const [key, slope, icpt, what] of [['heap_mb', t.heap_slope_mb_per_hour, t.heap_intercept_mb, 'heap in use (MB)'],
         ['goroutines', t.goroutine_slope_per_hour, t.goroutine_intercept, 'goroutines']]) {
         const pts = t.points.filter((p) => p[key] !== null);
         if (pts.length === 0) continue;
         const W = 420, H = 140, P = 30;
         const t0 = pts[0].t, t1 = Math.max(pts[pts.length - 1].t, t0 + 1);
-        let lo = Math.min(...pts.map((p) => p[key])), hi = Math.max(...pts.map((p) => p[key]));
+        const tf = t.fit_from > 0 ? Math.min(Math.max(t.fit_from, t0), t1) : t0;
+        const yAt = (tt) => icpt + (slope * (tt - tf)) / 3600000;
+        let lo = Math.min(...pts.map((p) => p[key]), yAt(tf), yAt(t1));
+        let hi = Math.max(...pts.map((p) => p[key]), yAt(tf), yAt(t1));
         if (hi === lo) { hi += 1; lo -= 1; }
         const X = (tt) => P + ((tt - t0) / (t1 - t0)) * (W - 2 * P);
         const Y = (v) => H - P / 2 - ((v - lo) / (hi - lo)) * (H - P);
@@ -478,47 +506,73 @@
         svg.appendChild(title);
         svg.appendChild(svgEl('polyline', { fill: 'none', stroke: '#2060d0', 'stroke-width': 1.5,
           points: pts.map((p) => X(p.t) + ',' + Y(p[key])).join(' ') }));
-        const yAt = (tt) => icpt + (slope * (tt - t0)) / 3600000;
-        svg.appendChild(svgEl('line', { x1: X(t0), y1: Y(yAt(t0)), x2: X(t1), y2: Y(yAt(t1)), stroke: '#b01010',
+        svg.appendChild(svgEl('line', { x1: X(tf), y1: Y(yAt(tf)), x2: X(t1), y2: Y(yAt(t1)), stroke: '#b01010',
           'stroke-dasharray': '4 3', class: 'trend' }));
-        for (const p of pts) {
-          const c = svgEl('circle', { cx: X(p.t), cy: Y(p[key]), r: 3, fill: '#2060d0' });
+        pts.forEach((p, k) => {
+          const kept = p.snapshot >= 0 && p.snapshot < VIEWS.length - 1;
+          const c = svgEl('circle', { cx: X(p.t), cy: Y(p[key]), r: kept ? 4 : 3, 'data-point': k,
+            fill: p.warmup ? '#fff' : '#2060d0', stroke: '#2060d0', class: kept ? 'kept' : '' });
           const tt = svgEl('title', {});
-          tt.textContent = new Date(p.t).toISOString() + ': ' + p[key];
+          tt.textContent = new Date(p.t).toISOString() + ': ' + p[key] + (p.warmup ? ' (warm-up, not in the verdict)' : '') +
+            (kept ? ' (click: this sample\'s flame graph)' : '');
           c.appendChild(tt);
-          svg.appendChild(c);
-        }
+          if (kept) {
+            // A link: the view is page state, so it is in the URL too.
+            const a = svgEl('a', { href: '#view=' + (p.snapshot + 1) });
+            c.dataset.view = p.snapshot + 1;
+            a.appendChild(c);
+            svg.appendChild(a);
+            pointMarks.push(c);
+          } else {
+            svg.appendChild(c);
+          }
+        });
         box.appendChild(svg);
-        box.appendChild(el('div', '', 'trend: ' + (slope >= 0 ? '+' : '') + slope.toFixed(2) + ' per hour'));
+        box.appendChild(el('div', 'trend-text', 'fitted trend: ' + (slope >= 0 ? '+' : '') + slope.toFixed(2) +
+          (key === 'heap_mb' ? ' MB' : ' goroutines') + ' per hour'));
       }
       sec.appendChild(box);
     }
+  }
+  function renderViewBar() {
+    const bar = $('view-bar');
+    bar.hidden = VIEWS.length < 2;
+    if (bar.hidden) return;
+    const name = state.view === 0 ? (DIFF ? 'the difference' : 'the profile') + ' (click a filled point of a timeline for that sample)'
+      : D.snapshots[state.view - 1].label;
+    $('view-name').textContent = 'Showing: ' + name;
+    $('view-name').dataset.view = state.view;
+    $('view-back').hidden = state.view === 0;
+    $('view-back').textContent = 'Back to ' + (Array.isArray(VIEWS[0].base) ? 'the difference' : 'the profile');
+    for (const c of pointMarks) c.classList.toggle('current', +c.dataset.view === state.view);
   }
 
   // ---- header, controls, keys --------------------------------------------
   function renderHeader() {
     $('title').textContent = D.title;
     const meta = $('meta');
-    const items = [...D.tables[state.type].header];
-    items.push('Files: ' + D.files.join(', '));
-    if (DIFF) items.push('Base (' + (D.diff_mode === 'base' ? '--base' : '--diff-base') + '): ' + D.base_files.join(', '));
-    items.push('Samples: ' + D.sample_count);
-    items.push('Total: ' + fmt(D.value[state.type][0]) + (DIFF ? ' new, ' + fmt(D.base[state.type][0]) + ' base' : ''));
-    for (const f of D.active_filters) items.push('Filter: ' + f);
-    if (D.prune.folded_nodes > 0) {
-      items.push('Pruned: ' + D.prune.folded_nodes + ' call paths below ' + (D.prune.min_fraction * 100) +
-        '% of the total (for every sample type) are folded into ' + D.prune.residue_nodes +
+    const items = [...V.tables[state.type].header];
+    if (V.files.length) items.push('Files: ' + V.files.join(', '));
+    if (DIFF) items.push('Base (' + (V.diff_mode === 'base' ? '--base' : '--diff-base') + '): ' + V.base_files.join(', '));
+    items.push('Samples: ' + V.sample_count);
+    items.push('Total: ' + fmt(V.value[state.type][0]) + (DIFF ? ' new, ' + fmt(V.base[state.type][0]) + ' base' : ''));
+    for (const f of V.active_filters) items.push('Filter: ' + f);
+    if (V.prune.folded_nodes > 0) {
+      items.push('Pruned: ' + V.prune.folded_nodes + ' call paths below ' + (V.prune.min_fraction * 100) +
+        '% of the total (for every sample type) are folded into ' + V.prune.residue_nodes +
         ' grey "(pruned)" boxes; every total stays exact.');
     }
-    if (D.prune.capped) items.push('Depth cut: the tree reached ' + D.prune.max_nodes + ' nodes; deeper frames are folded too.');
+    if (V.prune.capped) items.push('Depth cut: the tree reached ' + V.prune.max_nodes + ' nodes; deeper frames are folded too.');
     meta.replaceChildren(...items.map((s) => el('li', '', s)));
     const legend = DIFF
       ? 'Differential: widths are the ' + (state.baseWidths ? 'base' : 'new') + " profile's values (b toggles). Colour is the change of each frame's share of its own profile's total (each profile normalised to its own total): red grew, blue shrank, intensity = (new share - base share) / the larger share, full colour at +/-100%. Hatched light: appeared (not in the base); hatched dark: vanished (base widths show them)."
-      : 'Icicle graph: root on top (f flips), width = ' + D.types[state.type].type + ', colour = package (stable). Click a frame to zoom; hover for values.';
+      : 'Icicle graph: root on top (f flips), width = ' + V.types[state.type].type + ', colour = package (stable). Click a frame to zoom; hover for values.';
     $('legend').textContent = legend;
   }
   const sel = $('type');
-  D.types.forEach((t, k) => sel.appendChild(new Option(t.type + ' (' + t.unit + ')', String(k))));
+  function fillTypes() {
+    sel.replaceChildren(...V.types.map((t, k) => new Option(t.type + ' (' + t.unit + ')', String(k))));
+  }
   sel.addEventListener('change', () => {
     state.type = +sel.value;
     update();
@@ -550,7 +604,6 @@
     update();
   });
   const widths = $('widths');
-  widths.hidden = !DIFF;
   widths.addEventListener('click', () => {
     state.baseWidths = !state.baseWidths;
     update();
@@ -573,12 +626,12 @@
     else if (e.key === 'Escape') {
       state.zoom = 0;
       state.selected = null;
-    } else if (e.key === 'ArrowUp' && z > 0) state.zoom = D.parent[z];
+    } else if (e.key === 'ArrowUp' && z > 0) state.zoom = V.parent[z];
     else if (e.key === 'ArrowDown' && kids[z].length) {
       const v = widthVals();
       state.zoom = kids[z].reduce((a, b) => (v[b] > v[a] ? b : a));
     } else if ((e.key === 'ArrowLeft' || e.key === 'ArrowRight') && z > 0) {
-      const sib = kids[D.parent[z]];
+      const sib = kids[V.parent[z]];
       const k = sib.indexOf(z) + (e.key === 'ArrowLeft' ? -1 : 1);
       if (k >= 0 && k < sib.length) state.zoom = sib[k];
     } else if (e.key === 'f') state.flip = !state.flip;
@@ -597,10 +650,52 @@
     update(false);
   });
 
+  $('view-back').addEventListener('click', () => {
+    setView(0);
+    update();
+  });
+
+  // Latency as a user feels it, measured by the page itself when loaded
+  // with #bench (scripts/bench-top.sh): a hover over each of many frames
+  // and a zoom into each (event handling, DOM update and layout, which is
+  // forced; painting is not included). Medians and maxima in ms on <body>.
+  function measureLatency(rounds) {
+    const stats = (xs) => {
+      xs.sort((a, b) => a - b);
+      return [xs[Math.floor(xs.length / 2)].toFixed(1), xs[xs.length - 1].toFixed(1)];
+    };
+    const wide = () => [...flame.querySelectorAll('.frame')].filter((f) => f.offsetWidth > 8);
+    const hover = [], zoom = [];
+    let frames = wide();
+    for (let k = 0; k < rounds && frames.length; k++) {
+      const f = frames[(k * 7919) % frames.length];
+      const r = f.getBoundingClientRect();
+      const t = performance.now();
+      f.dispatchEvent(new MouseEvent('mousemove', { bubbles: true, clientX: r.left + 2, clientY: r.top + 2 }));
+      void tip.getBoundingClientRect();
+      hover.push(performance.now() - t);
+    }
+    for (let k = 0; k < rounds && frames.length; k++) {
+      const f = frames[(k * 7919) % frames.length];
+      const t = performance.now();
+      f.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      void flame.offsetHeight;
+      zoom.push(performance.now() - t);
+      state.zoom = 0;
+      state.selected = null;
+      update(false);
+      frames = wide();
+    }
+    if (hover.length) [document.body.dataset.hoverMs, document.body.dataset.hoverMaxMs] = stats(hover);
+    if (zoom.length) [document.body.dataset.zoomMs, document.body.dataset.zoomMaxMs] = stats(zoom);
+  }
+
   function update(write = true) {
     sel.value = String(state.type);
+    widths.hidden = !DIFF;
     widths.textContent = 'Widths: ' + (state.baseWidths ? 'base' : 'new');
     renderHeader();
+    renderViewBar();
     render();
     renderTable();
     renderSandwich();
@@ -614,4 +709,6 @@
   update(false);
   document.body.dataset.renderMs = performance.now().toFixed(1);
   document.body.dataset.nodes = N;
+  const bench = /(?:^#|&)bench=(\d+)/.exec(location.hash);
+  if (bench) measureLatency(Math.min(1000, +bench[1]));
 })();
