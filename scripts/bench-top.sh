@@ -3,8 +3,9 @@
 # synthetic profiles (written by ncprof's own encoder), with `gzip -dc` as
 # the floor, then of the difference of two such profiles (`top --diff-base`
 # beside `-top -diff_base`; the floor is inflating both), then of the HTML
-# report (`ncprof report`: time, memory, file size, and the first render
-# time the page records in headless Chromium, beside pprof -top's time).
+# report (`ncprof report`: time, memory, file size, and the first render,
+# hover and zoom times the page records in headless Chromium, beside
+# pprof -top's time).
 # Prints wall time and peak memory of each and the ratios.
 #   scripts/bench-top.sh [--quick]   (--quick: the 100k profile only; the
 #                                     full run adds 500k, and 1M for ncprof)
@@ -33,19 +34,26 @@ measure() {
   echo "$best_t $best_m"
 }
 
-# report_row FILE PPROF_SECONDS: the report of FILE, its size and the
-# page's first render in headless Chromium (data-render-ms on <body>).
+# report_row FILE PPROF_SECONDS: the report of FILE, its size, the page's
+# first render in headless Chromium (data-render-ms on <body>), and the
+# latency of 200 hovers and 200 zooms that the page measures itself when
+# loaded with #bench=200 (medians and maxima, data-hover-ms, data-zoom-ms).
 report_row() {
   local html="$DIR/report.html"
   read -r rt rm <<<"$(measure 1 "$NCPROF" report "$1" -o "$html")"
-  local size render
+  local size body
   size=$(stat -c %s "$html")
-  render=$(chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
-    --disable-component-update --disable-sync --user-data-dir="$DIR/chromium" --dump-dom "file://$PWD/$html" 2>/dev/null |
-    grep -o 'data-render-ms="[0-9.]*"' | grep -o '[0-9.]*' || echo "?")
-  awk -v rt="$rt" -v rm="$rm" -v gt="$2" -v size="$size" -v render="$render" 'BEGIN {
-    printf "  report: %.2f s, %.0f MB, file %.1f MB, first render %s ms in Chromium%s\n", rt, rm/1024, size/1048576,
-      render, (gt != "" ? sprintf(", %.1fx faster than pprof -top", gt/rt) : "") }'
+  body=$(chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+    --disable-component-update --disable-sync --window-size=1300,900 --user-data-dir="$DIR/chromium" \
+    --dump-dom "file://$PWD/$html#bench=200" 2>/dev/null | grep -o '<body[^>]*>' | head -1 || true)
+  attr() { grep -o "$1=\"[0-9.]*\"" <<<"$body" | grep -o '[0-9.]*' || echo "?"; }
+  awk -v rt="$rt" -v rm="$rm" -v gt="$2" -v size="$size" -v render="$(attr data-render-ms)" \
+    -v hover="$(attr data-hover-ms)" -v hmax="$(attr data-hover-max-ms)" -v zoom="$(attr data-zoom-ms)" \
+    -v zmax="$(attr data-zoom-max-ms)" 'BEGIN {
+    printf "  report: %.2f s, %.0f MB, file %.1f MB%s\n", rt, rm/1024, size/1048576,
+      (gt != "" ? sprintf(", %.1fx faster than pprof -top", gt/rt) : "")
+    printf "  page in Chromium: first render %s ms; hover %s ms (max %s), zoom %s ms (max %s) over 200 each\n",
+      render, hover, hmax, zoom, zmax }'
 }
 
 printf '%-28s %10s %10s %10s %10s %10s %10s %9s %9s %9s\n' profile "ncprof s" "ncprof MB" "pprof s" "pprof MB" "gzip s" \

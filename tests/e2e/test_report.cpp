@@ -153,6 +153,19 @@ TEST_CASE("report: the page shows top's rows and the profile's total, without a 
   CHECK(fr2[0].value == json::parse(allocs.out)["total"].get<std::int64_t>());
   CHECK(tags(page2.dom, "<tr data-name").size() == json::parse(allocs.out)["rows"].size());
 
+  // The page's own latency measurement (scripts/bench-top.sh): hovers and
+  // zooms, then back to the whole graph, with no error on the way.
+  auto bench = load_page(file_url(html) + "#bench=20");
+  CHECK(console_errors(bench.log).empty());
+  const auto body = tags(bench.dom, "<body data-");
+  REQUIRE(body.size() == 1);
+  for (const char* a : {"data-hover-ms", "data-hover-max-ms", "data-zoom-ms", "data-zoom-max-ms"}) {
+    INFO(a << " in " << body[0]);
+    CHECK(std::regex_match(attr(body[0], a), std::regex(R"(\d+\.\d)")));
+  }
+  CHECK(bench.dom.find("data-zoom=\"0\"") != std::string::npos);
+  CHECK(frames(bench.dom).size() == fr.size());
+
   // A screenshot for people to look at (a test artefact).
   const std::string png = artifact_dir() + "/report-heap.png";
   fs::remove(png);

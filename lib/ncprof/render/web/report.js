@@ -334,7 +334,20 @@
 
   // ---- the top table -----------------------------------------------------
   let sortKey = 'flat', sortDesc = true;
+  // The rows are built again only when the view, type or order changes; a
+  // selection (a click in the graph, a zoom) only moves the highlight.
+  let tableKey = '', rowOf = new Map(), selectedRow = null;
   function renderTable() {
+    const key = [state.view, state.type, sortKey, sortDesc].join('/');
+    if (key !== tableKey) {
+      tableKey = key;
+      buildTable();
+    }
+    if (selectedRow) selectedRow.classList.remove('selected');
+    selectedRow = state.selected === null ? null : rowOf.get(state.selected) || null;
+    if (selectedRow) selectedRow.classList.add('selected');
+  }
+  function buildTable() {
     const t = V.tables[state.type];
     const thead = $('top').tHead, tbody = $('top').tBodies[0];
     const cols = [['flat', 'Flat'], ['flat_pct', 'Flat%'], ['sum_pct', 'Sum%'], ['cum', 'Cum'], ['cum_pct', 'Cum%']];
@@ -368,6 +381,7 @@
       });
     }
     const frag = document.createDocumentFragment();
+    rowOf = new Map();
     for (const { r } of rows) {
       const tr = el('tr');
       tr.dataset.name = r.name;
@@ -382,9 +396,10 @@
         tr.appendChild(el('td', d > 0 ? 'grew' : d < 0 ? 'shrank' : '', (d > 0 ? '+' : '') + fmt(d)));
       }
       tr.appendChild(el('td', 'name', r.name + (r.inline ? ' ' + r.inline : '')));
-      if (r.name === state.selected) tr.classList.add('selected');
+      if (!rowOf.has(r.name)) rowOf.set(r.name, tr);
       frag.appendChild(tr);
     }
+    selectedRow = null;
     tbody.replaceChildren(frag);
   }
   $('top').tHead.addEventListener('click', (e) => {
