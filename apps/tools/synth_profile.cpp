@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < nsamples; ++i) {
     Sample s;
     int d = depth(rng);
-    for (int k = 0; k < d; ++k) s.location_ids.push_back(pick_loc(rng));
+    for (int k = 0; k < d; ++k) s.location_ids.push_back(static_cast<LocationRef>(pick_loc(rng)));
     std::int64_t alloc = objects(rng), size = 16 << (alloc % 8);
     std::int64_t inuse = alloc / 2;
     s.values = {alloc, alloc * size, inuse, inuse * size};

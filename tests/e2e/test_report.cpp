@@ -13,6 +13,7 @@
 #include "ncprof/util/strings.hpp"
 #include "support/builder.hpp"
 #include "support/fixture.hpp"
+#include "support/png.hpp"
 
 using namespace ncprof::test;
 using nlohmann::json;
@@ -44,6 +45,19 @@ Page load_page(const std::string& url, const std::string& screenshot = "") {
   auto r = run(argv, {}, std::chrono::seconds(120));
   fs::remove_all(profile_dir);
   return Page{r.out, r.err, r.exit_code};
+}
+
+// Firefox has no --dump-dom: a headless screenshot of url, read back.
+std::optional<Image> firefox_shot(const std::string& url, const std::string& png) {
+  const std::string profile_dir = temp_dir("ncprof-firefox");
+  fs::remove(png);
+  auto r = run({NCPROF_TEST_FIREFOX, "--headless", "--no-remote", "--profile", profile_dir, "--window-size=1300,900",
+                "--screenshot", png, url},
+               {{"HOME", profile_dir}, {"MOZ_CRASHREPORTER_DISABLE", "1"}}, std::chrono::seconds(120));
+  fs::remove_all(profile_dir);
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  return read_png(png);
 }
 
 std::string file_url(const std::string& path) { return "file://" + fs::absolute(path).string(); }
@@ -197,12 +211,49 @@ TEST_CASE("report: search marks the matching frames and their share, counted onc
   CHECK(marked == 3);  // work, work (recursive) and work under serve
   CHECK(page.dom.find("data-matched=\"900\"") != std::string::npos);
   CHECK(page.dom.find("Matched: 90") != std::string::npos);
+  // Go's syntax, as top's --focus takes it: flags, Unicode and POSIX
+  // classes, \Q...\E; each marks the same frames.
+  for (const std::string go : {"(?i)^MAIN%5C.WORK%24", "main%5C.%5CpL%2Bk", "%5Emain.w%5B%5B%3Aalpha%3A%5D%5D%2B%5Cz",
+                               "%5CQmain.work%5CE"}) {
+    auto same = load_page(file_url(dir + "/cpu.html") + "#search=" + go);
+    INFO(go);
+    CHECK(console_errors(same.log).empty());
+    CHECK(same.dom.find("data-matched=\"900\"") != std::string::npos);
+  }
+  auto bad = load_page(file_url(dir + "/cpu.html") + "#search=(?U)work");
+  CHECK(bad.dom.find("bad regexp: flag U is not supported") != std::string::npos);
   // Zoom from the URL: the zoomed frame spans the width, its ancestors kept.
   auto zoomed = load_page(file_url(dir + "/cpu.html") + "#select=main.serve&zoom=2");
   CHECK(zoomed.dom.find("data-zoom=\"2\"") != std::string::npos);
   CHECK(zoomed.dom.find("class=\"frame ancestor\"") != std::string::npos);
   CHECK(zoomed.dom.find("<tr data-name=\"main.serve\" data-flat=\"0\" data-cum=\"600\" class=\"selected\">") !=
         std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("report: the page draws from file:// in Firefox too", "[report][browser][firefox]") {
+  const std::string dir = temp_dir("ncprof-report");
+  const std::string cpu = dir + "/cpu.pb.gz";
+  auto p = ProfileBuilder::cpu()
+               .sample({"main.work", "main.main"}, {9, 900})
+               .sample({"main.other", "main.main"}, {1, 100})
+               .build();
+  write_file(cpu, ncprof::profile::encode_profile(p));
+  REQUIRE(run_ncprof({"report", cpu, "-o", dir + "/cpu.html"}).exit_code == 0);
+  // The frames are made by the page's script: the root spans the graph's
+  // width in its grey, hsl(0, 0%, 88%).
+  const Rgb root{224, 224, 224}, match{0xe0, 0x40, 0xe0};
+  auto plain = firefox_shot(file_url(dir + "/cpu.html"), artifact_dir() + "/firefox-report.png");
+  REQUIRE(plain);
+  CHECK(plain->width == 1300);
+  CHECK(longest_run(*plain, root, 1) > 1100);
+  CHECK(longest_run(*plain, match, 1) == 0);
+  // A search from the URL marks main.work, 90% of the width, in the match colour.
+  auto searched = firefox_shot(file_url(dir + "/cpu.html") + "#search=(?i)WORK", artifact_dir() + "/firefox-search.png");
+  REQUIRE(searched);
+  const int marked = longest_run(*searched, match, 1);
+  CHECK(marked > 1000);
+  CHECK(marked < 1200);
   fs::remove_all(dir);
 }
 

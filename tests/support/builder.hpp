@@ -30,7 +30,7 @@ class ProfileBuilder {
   ProfileBuilder& sample(const std::vector<std::string>& stack, std::vector<std::int64_t> values,
                          std::vector<profile::Label> labels = {}) {
     profile::Sample s;
-    for (const auto& loc : stack) s.location_ids.push_back(location(loc));
+    for (const auto& loc : stack) s.location_ids.push_back(static_cast<profile::LocationRef>(location(loc)));
     s.values = std::move(values);
     s.labels = std::move(labels);
     p_.samples.push_back(std::move(s));

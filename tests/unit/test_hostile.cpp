@@ -135,6 +135,40 @@ TEST_CASE("labels pointing at one huge string do not balloon memory", "[hostile]
   CHECK(max_rss_kb() - before < 300 * 1024);
 }
 
+TEST_CASE("location ids past 32 bits are renumbered, and a missing one is named", "[hostile][codec]") {
+  const std::uint64_t big = (1ull << 40) + 5;
+  const std::string table = field_len(6, "") + field_len(6, "samples") + field_len(6, "count") + field_len(6, "main.f") +
+                            field_len(6, "main.g");
+  const std::string head = field_len(1, field_varint(1, 1) + field_varint(2, 2)) +
+                           field_len(5, field_varint(1, 1) + field_varint(2, 3)) +
+                           field_len(5, field_varint(1, 2) + field_varint(2, 4));
+  // Two locations, the first with an id past 2^32, the second small.
+  const std::string locations = field_len(4, field_varint(1, big) + field_len(4, field_varint(1, 1))) +
+                                field_len(4, field_varint(1, 9) + field_len(4, field_varint(1, 2)));
+  auto sample = [](std::uint64_t leaf, std::uint64_t caller, std::uint64_t v) {
+    return field_len(2, field_len(1, varint(leaf) + varint(caller)) + field_varint(2, v));
+  };
+  auto r = profile::decode_profile(head + sample(big, 9, 7) + sample(9, 9, 3) + locations + table, "wide.pb", {});
+  REQUIRE(r);
+  REQUIRE(r->locations.size() == 2);
+  CHECK(r->locations[0].id == 1);
+  CHECK(r->locations[1].id == 2);
+  CHECK(r->samples[0].location_ids == std::vector<profile::LocationRef>{1, 2});
+  profile::TopOptions opts;
+  auto report = profile::compute_top(*r, opts);
+  REQUIRE(report);
+  REQUIRE(report->rows.size() == 2);
+  CHECK(report->rows[0].name == "main.f");
+  CHECK(report->rows[0].flat == 7);
+  CHECK(report->rows[1].cum == 10);
+  // A sample pointing past every location, with or without renumbering.
+  for (const std::string& locs : {locations, field_len(4, field_varint(1, 9) + field_len(4, field_varint(1, 2)))}) {
+    auto missing = profile::decode_profile(head + sample(9, 1ull << 41, 1) + locs + table, "wide.pb", {});
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().message == "wide.pb: invalid profile: sample 0 refers to missing location 2199023255552");
+  }
+}
+
 TEST_CASE("gzip: a lying header, and several members, stay within the limit", "[hostile][gzip]") {
   const long before = max_rss_kb();
   // A tiny stream whose trailer claims 1 GiB.

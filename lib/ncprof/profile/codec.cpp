@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -169,14 +170,60 @@ class LabelSets {
   std::unordered_map<std::string, Labels, Hash, std::equal_to<>> sets_;
 };
 
-void read_sample(std::string_view data, Sample& s, StringRefs& refs, LabelSets& sets, wire::Reader& parent) {
+// Samples' location ids as LocationRefs: the file's own ids when every
+// location's fits in 32 bits, else each location's position + 1 (the
+// locations are renumbered to match). Records the first id no location has.
+class LocationRefs {
+ public:
+  // From the first pass: every location's id, in file order.
+  explicit LocationRefs(const std::vector<std::uint64_t>& location_ids) {
+    const std::uint64_t max_id = location_ids.empty() ? 0 : *std::max_element(location_ids.begin(), location_ids.end());
+    if (max_id <= std::numeric_limits<LocationRef>::max()) return;
+    renumbered_.reserve(location_ids.size());
+    for (std::size_t i = 0; i < location_ids.size(); ++i) {
+      renumbered_.emplace(location_ids[i], static_cast<LocationRef>(i + 1));
+    }
+  }
+  bool renumbered() const { return !renumbered_.empty(); }
+  std::vector<std::uint64_t>& scratch() { return scratch_; }
+  // Converts the scratch ids of sample `index` into `out`.
+  void convert(std::size_t index, std::vector<LocationRef>& out, const std::string& source) {
+    out.reserve(scratch_.size());
+    for (auto id : scratch_) {
+      LocationRef ref = 0;
+      if (renumbered()) {
+        auto it = renumbered_.find(id);
+        ref = it == renumbered_.end() ? 0 : it->second;
+      } else if (id <= std::numeric_limits<LocationRef>::max()) {
+        ref = static_cast<LocationRef>(id);
+      }
+      if (ref == 0 && id != 0 && error_.empty()) {
+        error_ = fmt::format("{}: invalid profile: sample {} refers to missing location {}", source, index, id);
+      }
+      out.push_back(ref);
+    }
+    scratch_.clear();
+  }
+  LocationRef location_id(std::size_t position, std::uint64_t id) const {
+    return renumbered() ? static_cast<LocationRef>(position + 1) : static_cast<LocationRef>(id);
+  }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::unordered_map<std::uint64_t, LocationRef> renumbered_;
+  std::vector<std::uint64_t> scratch_;
+  std::string error_;
+};
+
+void read_sample(std::string_view data, Sample& s, StringRefs& refs, LabelSets& sets, LocationRefs& locs,
+                 std::size_t index, const std::string& source, wire::Reader& parent) {
   wire::Reader r(data);
   std::uint32_t f, t;
   sets.begin_sample();
   while (r.next(f, t)) {
     switch (f) {
       case 1:
-        r.repeated_varint(t, s.location_ids);
+        r.repeated_varint(t, locs.scratch());
         break;
       case 2:
         r.repeated_varint(t, s.values);
@@ -194,6 +241,7 @@ void read_sample(std::string_view data, Sample& s, StringRefs& refs, LabelSets& 
   }
   if (!r.ok()) parent.fail();
   s.labels = sets.end_sample(refs, parent);
+  locs.convert(index, s.location_ids, source);
 }
 
 void read_mapping(std::string_view data, Mapping& m, StringRefs& refs, wire::Reader& parent) {
@@ -278,6 +326,21 @@ void read_function(std::string_view data, Function& fn, StringRefs& refs, wire::
   refs.add(file, &fn.filename, "function file");
 }
 
+// A location message's id (field 1), for the first pass.
+std::uint64_t location_id(std::string_view data) {
+  wire::Reader r(data);
+  std::uint32_t f, t;
+  std::uint64_t id = 0;
+  while (r.next(f, t)) {
+    if (f == 1) {
+      id = r.scalar(t);
+    } else {
+      r.skip(t);
+    }
+  }
+  return id;
+}
+
 // Parses the wire bytes into the model, checking every string index.
 Result<Profile> parse_wire(std::string_view raw, const std::string& source) {
   auto corrupt = [&source]() {
@@ -285,7 +348,8 @@ Result<Profile> parse_wire(std::string_view raw, const std::string& source) {
   };
   // Pass 1: the string table and the number of each repeated message.
   std::vector<std::string_view> table;
-  std::size_t n_samples = 0, n_locations = 0, n_functions = 0, n_mappings = 0;
+  std::vector<std::uint64_t> location_ids;
+  std::size_t n_samples = 0, n_functions = 0, n_mappings = 0;
   {
     wire::Reader r(raw);
     std::uint32_t f, t;
@@ -296,8 +360,11 @@ Result<Profile> parse_wire(std::string_view raw, const std::string& source) {
       }
       n_samples += f == 2;
       n_mappings += f == 3;
-      n_locations += f == 4;
       n_functions += f == 5;
+      if (f == 4 && t == wire::kLen) {
+        location_ids.push_back(location_id(r.bytes()));
+        continue;
+      }
       r.skip(t);
     }
     if (!r.ok()) return corrupt();
@@ -308,11 +375,13 @@ Result<Profile> parse_wire(std::string_view raw, const std::string& source) {
   }
   Profile p;
   p.samples.reserve(n_samples);
-  p.locations.reserve(n_locations);
+  p.locations.reserve(location_ids.size());
   p.functions.reserve(n_functions);
   p.mappings.reserve(n_mappings);
   StringRefs refs(table, source, raw.size());
   LabelSets label_sets;
+  LocationRefs location_refs(location_ids);
+  std::vector<std::uint64_t>().swap(location_ids);
   std::int64_t drop = 0, keep = 0, dst = 0, doc = 0;
   std::vector<std::int64_t> comments;
   wire::Reader r(raw);
@@ -325,7 +394,7 @@ Result<Profile> parse_wire(std::string_view raw, const std::string& source) {
         break;
       case 2:
         p.samples.emplace_back();
-        read_sample(r.bytes(), p.samples.back(), refs, label_sets, r);
+        read_sample(r.bytes(), p.samples.back(), refs, label_sets, location_refs, p.samples.size() - 1, source, r);
         break;
       case 3:
         p.mappings.emplace_back();
@@ -334,6 +403,7 @@ Result<Profile> parse_wire(std::string_view raw, const std::string& source) {
       case 4:
         p.locations.emplace_back();
         read_location(r.bytes(), p.locations.back(), r);
+        p.locations.back().id = location_refs.location_id(p.locations.size() - 1, p.locations.back().id);
         break;
       case 5:
         p.functions.emplace_back();
@@ -359,6 +429,7 @@ Result<Profile> parse_wire(std::string_view raw, const std::string& source) {
   p.comments.resize(comments.size());
   for (std::size_t i = 0; i < comments.size(); ++i) refs.add(comments[i], &p.comments[i], "comment");
   if (!refs.error().empty()) return fail(ErrorKind::bad_input, refs.error());
+  if (!location_refs.error().empty()) return fail(ErrorKind::bad_input, location_refs.error());
   return p;
 }
 

@@ -193,8 +193,9 @@ class Merger {
   // Samples with the same stack and labels add up. The table keeps only
   // a hash per sample and the index of the first with that hash; equal
   // hashes are confirmed against the stored sample (no key copies).
-  void add_sample(std::vector<std::uint64_t> locs, std::vector<std::int64_t> values, const Labels& src_labels) {
-    for (auto& id : locs) id = map_location(id);
+  void add_sample(std::vector<LocationRef> locs, std::vector<std::int64_t> values, const Labels& src_labels) {
+    // The output's ids are 1..n (n is at most the inputs' location count).
+    for (auto& id : locs) id = static_cast<LocationRef>(map_location(id));
     const OutLabels& labels = out_labels(src_labels);
     std::uint64_t h = 1469598103934665603ull;
     auto mix = [&h](std::uint64_t w) {

@@ -53,8 +53,13 @@ class Labels {
   std::shared_ptr<const std::vector<Label>> set_;
 };
 
+// A sample's reference to a location: 32 bits, half the memory of a
+// profile's largest table. The decoder keeps the file's ids when they fit
+// (Go numbers locations 1..n) and renumbers the locations when one does not.
+using LocationRef = std::uint32_t;
+
 struct Sample {
-  std::vector<std::uint64_t> location_ids;  // leaf first
+  std::vector<LocationRef> location_ids;  // leaf first
   std::vector<std::int64_t> values;         // one per sample type
   Labels labels;
 };

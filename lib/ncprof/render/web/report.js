@@ -168,13 +168,66 @@
   }
 
   // ---- search ------------------------------------------------------------
+  // Go's regexp syntax (RE2's, as top's --focus and pprof take it) as a
+  // JavaScript RegExp: leading flags (?i) (?m) (?s), \pL, \PL and \p{Greek},
+  // POSIX classes such as [[:alpha:]], \A, \z and \Q...\E.
+  const POSIX = { alnum: 'A-Za-z0-9', alpha: 'A-Za-z', ascii: '\\x00-\\x7F', blank: '\\t ', cntrl: '\\x00-\\x1F\\x7F',
+    digit: '0-9', graph: '!-~', lower: 'a-z', print: ' -~', punct: '!-\\/:-@\\[-`{-~', space: '\\t\\n\\v\\f\\r ',
+    upper: 'A-Z', word: 'A-Za-z0-9_', xdigit: '0-9A-Fa-f' };
+  function goRegExp(src) {
+    let flags = '';
+    for (let m; (m = /^\(\?([a-zA-Z]+)\)/.exec(src)); src = src.slice(m[0].length)) {
+      for (const f of m[1]) {
+        if (!'ims'.includes(f)) throw new Error('flag ' + f + ' is not supported');
+        if (!flags.includes(f)) flags += f;
+      }
+    }
+    let out = '', unicode = false;
+    for (let i = 0; i < src.length; i++) {
+      const c = src[i];
+      if (c === '[' && src[i + 1] === ':') {
+        const end = src.indexOf(':]', i + 2);
+        const name = end > 0 ? src.slice(i + 2, end) : '';
+        if (Object.hasOwn(POSIX, name)) {
+          out += POSIX[name];
+          i = end + 1;
+          continue;
+        }
+      }
+      if (c !== '\\' || i + 1 >= src.length) {
+        out += c;
+        continue;
+      }
+      const n = src[++i];
+      if (n === 'p' || n === 'P') {
+        unicode = true;
+        if (src[i + 1] === '{') {
+          const end = src.indexOf('}', i);
+          if (end < 0) throw new Error('missing } after \\' + n);
+          out += '\\' + n + src.slice(i + 1, end + 1);
+          i = end;
+        } else {
+          if (i + 1 >= src.length) throw new Error('missing class after \\' + n);
+          out += '\\' + n + '{' + src[++i] + '}';
+        }
+      } else if (n === 'A') out += '(?<![\\s\\S])';
+      else if (n === 'z') out += '(?![\\s\\S])';
+      else if (n === 'Q') {
+        let end = src.indexOf('\\E', i + 1);
+        if (end < 0) end = src.length;
+        out += src.slice(i + 1, end).replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+        i = end + 1;
+      } else out += '\\' + n;
+    }
+    return new RegExp(out, flags + (unicode ? 'u' : ''));
+  }
   let searchRe = null;
   function compileSearch() {
     searchRe = null;
     $('matched').classList.remove('bad');
     if (!state.search) return;
     try {
-      searchRe = new RegExp(state.search);
+      searchRe = goRegExp(state.search);
     } catch (e) {
       $('matched').classList.add('bad');
       $('matched').textContent = 'bad regexp: ' + e.message;
