@@ -1,5 +1,7 @@
 #pragma once
-// Runs `go tool pprof -top` and `ncprof top` on the same input and options.
+// Runs `go tool pprof -top` (or another report) and `ncprof top` on the
+// same input and options.
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -30,18 +32,45 @@ inline const std::vector<OptionSet>& option_sets() {
   return sets;
 }
 
-inline RunResult go_pprof_top(const std::vector<std::string>& opts, const std::vector<std::string>& files) {
-  std::vector<std::string> argv = {go_bin(), "tool", "pprof", "-top"};
+// The profiles under dir (the repository's test data, or an external
+// corpus when there is one), recursively.
+inline std::vector<std::string> profile_files(const std::string& dir) {
+  std::vector<std::string> files;
+  if (dir.empty()) return files;
+  for (const auto& f : list_dir(dir)) {
+    if (std::filesystem::is_directory(f)) {
+      auto sub = profile_files(f);
+      files.insert(files.end(), sub.begin(), sub.end());
+    } else if (f.ends_with(".pprof") || f.ends_with(".pb.gz")) {
+      files.push_back(f);
+    }
+  }
+  return files;
+}
+
+// go tool pprof -REPORT (top, traces, tags, ...) and ncprof REPORT.
+inline RunResult go_pprof(const std::string& report, const std::vector<std::string>& opts,
+                          const std::vector<std::string>& files) {
+  std::vector<std::string> argv = {go_bin(), "tool", "pprof", "-" + report};
   argv.insert(argv.end(), opts.begin(), opts.end());
   argv.insert(argv.end(), files.begin(), files.end());
   return run(argv, {{"TZ", "UTC"}});
 }
 
-inline RunResult ncprof_top(const std::vector<std::string>& opts, const std::vector<std::string>& files) {
-  std::vector<std::string> args = {"top"};
+inline RunResult ncprof_report(const std::string& report, const std::vector<std::string>& opts,
+                               const std::vector<std::string>& files) {
+  std::vector<std::string> args = {report};
   args.insert(args.end(), files.begin(), files.end());
   args.insert(args.end(), opts.begin(), opts.end());
   return run_ncprof(args, {{"TZ", "UTC"}});
+}
+
+inline RunResult go_pprof_top(const std::vector<std::string>& opts, const std::vector<std::string>& files) {
+  return go_pprof("top", opts, files);
+}
+
+inline RunResult ncprof_top(const std::vector<std::string>& opts, const std::vector<std::string>& files) {
+  return ncprof_report("top", opts, files);
 }
 
 // The table rows: every line after the "flat  flat%" header.

@@ -19,21 +19,6 @@ std::string fmt_args(const std::vector<std::string>& v) {
   return s;
 }
 
-// The repository's profiles, and an external corpus's when there is one.
-std::vector<std::string> profile_files(const std::string& dir) {
-  std::vector<std::string> files;
-  if (dir.empty()) return files;
-  for (const auto& f : list_dir(dir)) {
-    if (fs::is_directory(f)) {
-      auto sub = profile_files(f);
-      files.insert(files.end(), sub.begin(), sub.end());
-    } else if (f.ends_with(".pprof") || f.ends_with(".pb.gz")) {
-      files.push_back(f);
-    }
-  }
-  return files;
-}
-
 // Comparisons whose table had rows: a guard against comparing nothing.
 int non_empty_tables = 0;
 

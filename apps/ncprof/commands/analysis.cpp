@@ -11,10 +11,8 @@
 
 namespace ncprof::app {
 
-void TopFlags::add_to(CLI::App& cmd, bool with_format) {
+void TopFlags::add_selection_to(CLI::App& cmd) {
   cmd.add_option("--sample-index", sample_index, "Sample type to report, by name (inuse_space) or number (default: the profile's default type, else the last, as pprof)");
-  cmd.add_option("--nodecount", nodecount, "Show at most N nodes (0: all)")->check(at_least(0))->capture_default_str();
-  cmd.add_flag("--cum", cum, "Sort by cumulative value");
   cmd.add_option("--focus", focus, "Only samples with a frame matching this regexp");
   cmd.add_option("--ignore", ignore, "Drop samples with a frame matching this regexp");
   cmd.add_option("--hide", hide, "Remove frames matching this regexp");
@@ -22,6 +20,12 @@ void TopFlags::add_to(CLI::App& cmd, bool with_format) {
   cmd.add_option("--granularity", granularity, "functions, lines, files or addresses")
       ->check(CLI::IsMember({"functions", "lines", "files", "addresses"}))
       ->capture_default_str();
+}
+
+void TopFlags::add_to(CLI::App& cmd, bool with_format) {
+  add_selection_to(cmd);
+  cmd.add_option("--nodecount", nodecount, "Show at most N nodes (0: all)")->check(at_least(0))->capture_default_str();
+  cmd.add_flag("--cum", cum, "Sort by cumulative value");
   cmd.add_flag("--no-trim", no_trim, "Keep nodes below 0.5% of the total");
   if (with_format) {
     cmd.add_option("--format", format, "text or json")->check(format_choice({"text", "json"}))->capture_default_str();
@@ -52,7 +56,30 @@ Result<profile::DecodeOptions> decode_options(const GlobalOptions& global) {
   return o;
 }
 
-Result<profile::Profile> load_merged(const std::vector<std::string>& files, const profile::DecodeOptions& opts) {
+Result<profile::Profile> load_for_report(const std::vector<std::string>& files, const std::string& base,
+                                         const std::string& diff_base, const profile::DecodeOptions& opts) {
+  auto p = load_merged(files, opts, true);
+  if (!p) return tl::unexpected(p.error());
+  const std::string& base_file = base.empty() ? diff_base : base;
+  if (!base_file.empty()) {
+    auto b = profile::read_profile(base_file, opts);
+    if (!b) return tl::unexpected(b.error());
+    auto diff = profile::subtract_base(std::move(*p), std::move(*b), !diff_base.empty(), files[0], base_file);
+    if (!diff) return tl::unexpected(diff.error());
+    *p = std::move(*diff);
+  }
+  if (!p->drop_frames.empty()) {
+    if (auto ok = profile::remove_uninteresting(*p); !ok) {
+      Error e = ok.error();
+      e.message = fmt::format("{}: {}", fmt::join(files, ", "), e.message);
+      return tl::unexpected(e);
+    }
+  }
+  return p;
+}
+
+Result<profile::Profile> load_merged(const std::vector<std::string>& files, const profile::DecodeOptions& opts,
+                                     bool merge_one) {
   std::vector<profile::Profile> profiles;
   profiles.reserve(files.size());
   for (const auto& f : files) {
@@ -60,7 +87,7 @@ Result<profile::Profile> load_merged(const std::vector<std::string>& files, cons
     if (!p) return tl::unexpected(p.error());
     profiles.push_back(std::move(*p));
   }
-  if (profiles.size() == 1) return std::move(profiles[0]);
+  if (profiles.size() == 1 && !merge_one) return std::move(profiles[0]);
   return profile::merge_owned_profiles(std::move(profiles), files);
 }
 

@@ -22,13 +22,24 @@ struct TopFlags {
 
   // with_format: --format text|json (not for commands that write a page).
   void add_to(CLI::App& cmd, bool with_format = true);
+  // Only what selects samples and frames: --sample-index, --focus,
+  // --ignore, --hide, --show, --granularity (for traces and tags).
+  void add_selection_to(CLI::App& cmd);
   Result<profile::TopOptions> options() const;
 };
 
 Result<profile::DecodeOptions> decode_options(const GlobalOptions& global);
 
-// Reads every file and merges them into one profile.
-Result<profile::Profile> load_merged(const std::vector<std::string>& files, const profile::DecodeOptions& opts);
+// Reads every file and merges them into one profile (one file is merged
+// with itself only with merge_one, as pprof does: equal samples add up and
+// zero samples go).
+Result<profile::Profile> load_merged(const std::vector<std::string>& files, const profile::DecodeOptions& opts,
+                                     bool merge_one = false);
+
+// What pprof's sample-by-sample reports read: the files merged (even
+// one), minus --base or --diff-base, with the profile's own drop_frames.
+Result<profile::Profile> load_for_report(const std::vector<std::string>& files, const std::string& base,
+                                         const std::string& diff_base, const profile::DecodeOptions& opts);
 
 // The rows of a top table as JSON, with top's percentage fields.
 nlohmann::json top_rows_json(const profile::TopReport& report);

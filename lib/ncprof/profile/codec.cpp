@@ -10,6 +10,7 @@
 #include <google/protobuf/arena.h>
 
 #include "ncprof/util/files.hpp"
+#include "ncprof/profile/folded.hpp"
 #include "ncprof/profile/wire.hpp"
 #include "ncprof/util/gzip.hpp"
 #include "profile.pb.h"
@@ -497,6 +498,8 @@ Result<Profile> parse_checked(std::string_view raw, const std::string& source, c
   }
   auto prof = parse_wire(raw, source);
   if (!prof) {
+    // Text whose first line is "frame;frame;... count": folded stacks.
+    if (looks_folded(raw)) return parse_folded(raw, source);
     // Say what the body looks like when it is plainly not a profile.
     std::string what = describe_non_profile(raw);
     if (!what.empty()) return fail(ErrorKind::bad_input, fmt::format("{}: {}", source, what));

@@ -255,9 +255,11 @@ Result<Frames> Frames::build(const Profile& p, const FrameOptions& opts) {
   if (filtering) {
     fr.loc_focus_.resize(p.locations.size());
     fr.loc_hidden_.resize(p.locations.size());
+    fr.loc_lines_.resize(p.locations.size());
     for (std::size_t i = 0; i < p.locations.size(); ++i) {
       fr.loc_focus_[i] = views[i].focus;
       fr.loc_hidden_[i] = views[i].hidden;
+      fr.loc_lines_[i] = std::move(views[i].lines);
     }
   }
   std::vector<std::int32_t>& li_code = fr.li_code_;
@@ -293,6 +295,17 @@ bool Frames::keeps(const Sample& s) const {
     any_left = any_left || !loc_hidden_[li];
   }
   return focused && any_left;
+}
+
+Profile Frames::filtered(const Profile& p) const {
+  Profile out = p;
+  if (!filtering_) return out;
+  for (std::size_t i = 0; i < out.locations.size(); ++i) out.locations[i].lines = loc_lines_[i];
+  std::erase_if(out.samples, [this](const Sample& s) { return !keeps(s); });
+  for (auto& s : out.samples) {
+    std::erase_if(s.location_ids, [this](LocationRef id) { return loc_hidden_[loc_index_.find(id)] != 0; });
+  }
+  return out;
 }
 
 }  // namespace ncprof::profile

@@ -65,6 +65,11 @@ class Frames {
   // Whether a sample survives focus/ignore and keeps a frame after hide/show.
   bool keeps(const Sample& s) const;
 
+  // The profile as pprof's filters leave it (FilterSamplesByName): samples
+  // that survive, without their hidden locations; locations without their
+  // hidden lines.
+  Profile filtered(const Profile& p) const;
+
   // Calls fn(node, is_inline) for each node of a sample, root to leaf.
   template <class Fn>
   void walk(const Sample& s, Fn&& fn) const {
@@ -93,6 +98,7 @@ class Frames {
   // Per location: focus decision (-1 none, 0 ignored, 1 focused), hidden.
   std::vector<signed char> loc_focus_;
   std::vector<char> loc_hidden_;
+  std::vector<std::vector<Line>> loc_lines_;  // after hide/show, when filtering
   IdIndex loc_index_;
   // Frame lookups dominate a large profile: one int per location says
   // "this single node", "hidden" or "several lines at location index li"

@@ -68,6 +68,9 @@ class Merger {
     src_funcs_ = IdIndex(src.functions);
     src_locs_ = IdIndex(src.locations);
     src_ = &src;
+    // The first mapping is the main binary's (its name heads pprof's
+    // reports): it comes first, used by a sample or not, as pprof merges.
+    if (out_.mappings.empty() && !src.mappings.empty()) map_mapping(src.mappings[0].id);
   }
 
   struct MapInfo {
@@ -152,9 +155,9 @@ class Merger {
     return id;
   }
 
-  // A label set in the output's form: sorted, one shared copy per distinct
-  // set (so equal sets compare by pointer), with its hash. Memoised by the
-  // source's copy, which the memo keeps alive so its address stays unique.
+  // A label set's identity: sorted, one shared copy per distinct set (so
+  // equal sets compare by pointer), with its hash. Memoised by the source's
+  // copy, which the memo keeps alive so its address stays unique.
   struct OutLabels {
     Labels source;
     Labels labels;
@@ -210,7 +213,7 @@ class Merger {
     std::uint32_t& head = samples_.get(h, inserted);
     for (std::uint32_t i = inserted ? 0 : head; i != 0; i = next_[i - 1]) {
       Sample& have = out_.samples[i - 1];
-      if (have.location_ids == locs && have.labels.same_copy(labels.labels)) {
+      if (have.location_ids == locs && canonical_[i - 1] == labels.labels.copy_id()) {
         for (std::size_t k = 0; k < have.values.size(); ++k) have.values[k] = util::wrap_add(have.values[k], values[k]);
         return;
       }
@@ -218,7 +221,10 @@ class Merger {
     // A new sample heads its hash's chain.
     next_.push_back(inserted ? 0 : head);
     head = static_cast<std::uint32_t>(out_.samples.size() + 1);
-    out_.samples.push_back(Sample{std::move(locs), std::move(values), labels.labels});
+    // The sample keeps its labels in their own order, as pprof's merge
+    // does; the sorted copy only identifies them.
+    canonical_.push_back(labels.labels.copy_id());
+    out_.samples.push_back(Sample{std::move(locs), std::move(values), labels.source});
   }
 
   Profile& out_;
@@ -233,6 +239,7 @@ class Merger {
   std::unordered_map<std::uint64_t, std::vector<Labels>> distinct_labels_;  // by hash
   util::FlatMap64<std::uint32_t> samples_;  // hash -> 1 + index of a sample
   std::vector<std::uint32_t> next_;           // per sample: 1 + next index with its hash
+  std::vector<const void*> canonical_;        // per sample: its labels' sorted copy
 };
 
 // The merge of const profiles (copied) or of profiles it may empty (P is

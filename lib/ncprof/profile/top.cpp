@@ -39,29 +39,43 @@ std::string time_label(std::int64_t nanos) {
 
 std::string TopReport::format_value(std::int64_t v) const { return scaled_label(v, sample_unit, output_unit); }
 
-Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
+Result<ReportBasis> report_basis(const Profile& p, const std::string& sample_index) {
   if (p.sample_types.empty()) return fail(ErrorKind::bad_input, "profile has no samples");
-  auto index = find_sample_index(p, opts.sample_index);
+  auto index = find_sample_index(p, sample_index);
   if (!index) {
-    return fail(ErrorKind::usage, fmt::format("sample index '{}' must be one of: {} (or 0..{})", opts.sample_index,
+    return fail(ErrorKind::usage, fmt::format("sample index '{}' must be one of: {} (or 0..{})", sample_index,
                                               sample_type_names(p), p.sample_types.size() - 1));
   }
-  const std::size_t si = *index;
-  TopReport r;
-  r.sample_type = p.sample_types[si].type;
-  r.sample_unit = p.sample_types[si].unit;
-
+  ReportBasis b;
+  b.index = *index;
+  b.report.sample_type = p.sample_types[b.index].type;
+  b.report.sample_unit = p.sample_types[b.index].unit;
+  b.report.output_unit = "minimum";
   // The total is taken before any filter, as pprof does; a -diff_base
   // profile is measured against its base.
-  {
-    std::int64_t total = 0, diff_total = 0;
-    for (const auto& s : p.samples) {
-      std::int64_t v = abs64(s.values[si]);
-      total = util::wrap_add(total, v);
-      if (is_base_sample(s)) diff_total = util::wrap_add(diff_total, v);
-    }
-    r.total = diff_total > 0 ? diff_total : total;
+  std::int64_t total = 0, diff_total = 0;
+  for (const auto& s : p.samples) {
+    std::int64_t v = abs64(s.values[b.index]);
+    total = util::wrap_add(total, v);
+    if (is_base_sample(s)) diff_total = util::wrap_add(diff_total, v);
   }
+  b.report.total = diff_total > 0 ? diff_total : total;
+  return b;
+}
+
+Result<Selection> select_frames(const Profile& p, const TopOptions& opts) {
+  auto basis = report_basis(p, opts.sample_index);
+  if (!basis) return tl::unexpected(basis.error());
+  auto frames = Frames::build(p, opts.frame_options());
+  if (!frames) return tl::unexpected(frames.error());
+  return Selection{std::move(*basis), std::move(*frames)};
+}
+
+Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
+  auto basis = report_basis(p, opts.sample_index);
+  if (!basis) return tl::unexpected(basis.error());
+  const std::size_t si = basis->index;
+  TopReport r = std::move(basis->report);
 
   auto frames = Frames::build(p, opts.frame_options());
   if (!frames) return tl::unexpected(frames.error());

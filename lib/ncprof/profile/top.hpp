@@ -58,6 +58,24 @@ struct TopReport {
 
 Result<TopReport> compute_top(const Profile& p, const TopOptions& opts);
 
+// What every pprof report starts from: the sample type selected and the
+// total (before any filter, against the base for a -diff_base profile),
+// with values printed each in its own unit ("minimum") until a report
+// picks one.
+struct ReportBasis {
+  std::size_t index = 0;
+  TopReport report;  // sample type and unit, output unit, total; no rows
+};
+Result<ReportBasis> report_basis(const Profile& p, const std::string& sample_index);
+
+// The basis and the frames the options select, for the reports that walk
+// sample by sample (traces, tags, exports).
+struct Selection {
+  ReportBasis basis;
+  Frames frames;
+};
+Result<Selection> select_frames(const Profile& p, const TopOptions& opts);
+
 // pprof's header lines: File, Build ID, comments, Type, Time, Duration.
 std::vector<std::string> profile_header(const Profile& p, const TopReport& r);
 

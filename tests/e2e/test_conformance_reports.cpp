@@ -1,0 +1,118 @@
+// ncprof traces and tags against go tool pprof -traces and -tags: the same
+// files and options, the output compared byte for byte.
+#include <catch2/catch.hpp>
+
+#include "e2e/conformance.hpp"
+#include "ncprof/profile/codec.hpp"
+#include "support/builder.hpp"
+
+using namespace ncprof::test;
+
+namespace {
+
+// top's option sets that select samples and frames (not top's own
+// ordering and trimming).
+std::vector<OptionSet> selection_sets() {
+  std::vector<OptionSet> out;
+  for (const auto& set : option_sets()) {
+    bool top_only = false;
+    for (const auto& a : set.nc) top_only = top_only || a == "--cum" || a == "--nodecount" || a == "--no-trim";
+    if (!top_only) out.push_back(set);
+  }
+  return out;
+}
+
+// Reports compared that printed something beyond a header: a guard
+// against comparing nothing.
+int non_empty = 0;
+
+void compare(const std::string& report, const std::vector<std::string>& files, const std::vector<std::string>& go_extra = {},
+             const std::vector<std::string>& nc_extra = {}) {
+  for (const auto& set : selection_sets()) {
+    auto go_opts = set.go;
+    go_opts.insert(go_opts.end(), go_extra.begin(), go_extra.end());
+    auto nc_opts = set.nc;
+    nc_opts.insert(nc_opts.end(), nc_extra.begin(), nc_extra.end());
+    auto go = go_pprof(report, go_opts, files);
+    auto nc = ncprof_report(report, nc_opts, files);
+    std::string args;
+    for (const auto& a : nc_opts) args += a + " ";
+    INFO(report << " " << files[0] << (files.size() > 1 ? " ..." : "") << "  options: " << args);
+    INFO("go stderr: " << go.err << "ncprof stderr: " << nc.err);
+    REQUIRE(go.exit_code == 0);
+    REQUIRE(nc.exit_code == 0);
+    CHECK(nc.out == go.out);
+    non_empty += go.out.find(report == "traces" ? "-----------+" : "Total") != std::string::npos &&
+                 go.out.size() > 200;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("test data: ncprof traces and tags equal go tool pprof -traces and -tags", "[conformance][traces]") {
+  auto files = profile_files(test_data_dir());
+  REQUIRE(files.size() >= 11);
+  non_empty = 0;
+  for (const char* report : {"traces", "tags"}) {
+    for (const auto& f : files) compare(report, {f});
+  }
+  // Heap profiles carry numeric labels (bytes), the synthetic one string labels.
+  CHECK(non_empty >= 80);
+}
+
+TEST_CASE("traces and tags: sample indexes, -base, -diff_base and merged inputs", "[conformance][traces]") {
+  const std::string rt = test_data_dir() + "/go-runtime/";
+  for (const char* report : {"traces", "tags"}) {
+    for (const char* si : {"alloc_space", "inuse_objects"}) {
+      auto go = go_pprof(report, {std::string("-sample_index=") + si}, {rt + "heap-2.pprof"});
+      auto nc = ncprof_report(report, {"--sample-index", si}, {rt + "heap-2.pprof"});
+      INFO(report << " " << si);
+      CHECK(nc.out == go.out);
+    }
+    compare(report, {rt + "heap-2.pprof"}, {"-base=" + rt + "heap-1.pprof"}, {"--base", rt + "heap-1.pprof"});
+    compare(report, {rt + "heap-2.pprof"}, {"-diff_base=" + rt + "heap-1.pprof"}, {"--diff-base", rt + "heap-1.pprof"});
+    compare(report, {rt + "goroutine-1.pprof", rt + "goroutine-2.pprof"});
+  }
+}
+
+TEST_CASE("traces and tags: labels of every kind, as pprof reads them", "[conformance][traces]") {
+  // String labels with several values per key, numeric labels with and
+  // without units (bytes, request, a key of its own), inlined frames.
+  using ncprof::profile::Label;
+  auto p = ProfileBuilder::cpu()
+               .sample({"main.leaf>main.inlined", "main.main"}, {3, 300},
+                       {{"handler", "/b", 0, ""}, {"handler", "/a", 0, ""}, {"user", "ünïcode", 0, ""}})
+               .sample({"main.other", "main.main"}, {1, 100},
+                       {{"request", "", 2048, ""}, {"wait", "", 7, "seconds"}, {"count", "", 12, ""}})
+               .sample({"main.other", "main.main"}, {2, 200}, {{"request", "", 4096, ""}, {"handler", "/a", 0, ""}})
+               .sample({"main.main"}, {1, -50}, {})
+               .build();
+  const std::string dir = temp_dir("ncprof-traces");
+  const std::string file = dir + "/labels.pb.gz";
+  write_file(file, ncprof::profile::encode_profile(p));
+  non_empty = 0;
+  for (const char* report : {"traces", "tags"}) {
+    compare(report, {file});
+    auto go = go_pprof(report, {"-sample_index=0"}, {file, file});
+    auto nc = ncprof_report(report, {"--sample-index", "0"}, {file, file});
+    CHECK(nc.out == go.out);
+  }
+  CHECK(non_empty >= 2);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("traces and tags: bad input is exit 2 naming the file", "[traces][errors]") {
+  const std::string dir = temp_dir("ncprof-traces");
+  write_file(dir + "/bad.pb.gz", "not a profile at all");
+  for (const char* report : {"traces", "tags"}) {
+    auto r = run_ncprof({report, dir + "/bad.pb.gz"});
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("ncprof: error: " + dir + "/bad.pb.gz") == 0);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK(r.out.empty());
+    auto s = run_ncprof({report, dir + "/bad.pb.gz", "--sample-index", "nope"});
+    CHECK(s.exit_code == 2);
+  }
+  std::filesystem::remove_all(dir);
+}
