@@ -1,5 +1,5 @@
-// ncprof traces and tags against go tool pprof -traces and -tags: the same
-// files and options, the output compared byte for byte.
+// ncprof traces, tags and peek against go tool pprof -traces, -tags and
+// -peek: the same files and options, the output compared byte for byte.
 #include <catch2/catch.hpp>
 
 #include "e2e/conformance.hpp"
@@ -26,6 +26,17 @@ std::vector<OptionSet> selection_sets() {
 // against comparing nothing.
 int non_empty = 0;
 
+// report: "traces", "tags", or "peek=RE" (ncprof peek RE).
+RunResult ncprof_for(const std::string& report, const std::vector<std::string>& opts,
+                     const std::vector<std::string>& files) {
+  const auto eq = report.find('=');
+  if (eq == std::string::npos) return ncprof_report(report, opts, files);
+  std::vector<std::string> args = {report.substr(0, eq), report.substr(eq + 1)};
+  args.insert(args.end(), files.begin(), files.end());
+  args.insert(args.end(), opts.begin(), opts.end());
+  return run_ncprof(args, {{"TZ", "UTC"}});
+}
+
 void compare(const std::string& report, const std::vector<std::string>& files, const std::vector<std::string>& go_extra = {},
              const std::vector<std::string>& nc_extra = {}) {
   for (const auto& set : selection_sets()) {
@@ -34,38 +45,43 @@ void compare(const std::string& report, const std::vector<std::string>& files, c
     auto nc_opts = set.nc;
     nc_opts.insert(nc_opts.end(), nc_extra.begin(), nc_extra.end());
     auto go = go_pprof(report, go_opts, files);
-    auto nc = ncprof_report(report, nc_opts, files);
+    auto nc = ncprof_for(report, nc_opts, files);
     std::string args;
     for (const auto& a : nc_opts) args += a + " ";
     INFO(report << " " << files[0] << (files.size() > 1 ? " ..." : "") << "  options: " << args);
     INFO("go stderr: " << go.err << "ncprof stderr: " << nc.err);
+    if (report.rfind("peek", 0) == 0 && go.exit_code != 0) {
+      // No function matched after the filters: pprof fails, ncprof too.
+      CHECK(nc.exit_code == 2);
+      CHECK(nc.err.find("no matches found for regexp") != std::string::npos);
+      continue;
+    }
     REQUIRE(go.exit_code == 0);
     REQUIRE(nc.exit_code == 0);
     CHECK(nc.out == go.out);
-    non_empty += go.out.find(report == "traces" ? "-----------+" : "Total") != std::string::npos &&
-                 go.out.size() > 200;
+    non_empty += go.out.find(report == "tags" ? "Total" : "-----------+") != std::string::npos && go.out.size() > 200;
   }
 }
 
 }  // namespace
 
-TEST_CASE("test data: ncprof traces and tags equal go tool pprof -traces and -tags", "[conformance][traces]") {
+TEST_CASE("test data: ncprof traces, tags and peek equal go tool pprof's", "[conformance][traces]") {
   auto files = profile_files(test_data_dir());
   REQUIRE(files.size() >= 11);
   non_empty = 0;
-  for (const char* report : {"traces", "tags"}) {
+  for (const char* report : {"traces", "tags", "peek=.", "peek=runtime\\.m"}) {
     for (const auto& f : files) compare(report, {f});
   }
   // Heap profiles carry numeric labels (bytes), the synthetic one string labels.
-  CHECK(non_empty >= 80);
+  CHECK(non_empty >= 160);
 }
 
-TEST_CASE("traces and tags: sample indexes, -base, -diff_base and merged inputs", "[conformance][traces]") {
+TEST_CASE("traces, tags and peek: sample indexes, -base, -diff_base and merged inputs", "[conformance][traces]") {
   const std::string rt = test_data_dir() + "/go-runtime/";
-  for (const char* report : {"traces", "tags"}) {
+  for (const char* report : {"traces", "tags", "peek=main|runtime"}) {
     for (const char* si : {"alloc_space", "inuse_objects"}) {
       auto go = go_pprof(report, {std::string("-sample_index=") + si}, {rt + "heap-2.pprof"});
-      auto nc = ncprof_report(report, {"--sample-index", si}, {rt + "heap-2.pprof"});
+      auto nc = ncprof_for(report, {"--sample-index", si}, {rt + "heap-2.pprof"});
       INFO(report << " " << si);
       CHECK(nc.out == go.out);
     }
@@ -75,7 +91,7 @@ TEST_CASE("traces and tags: sample indexes, -base, -diff_base and merged inputs"
   }
 }
 
-TEST_CASE("traces and tags: labels of every kind, as pprof reads them", "[conformance][traces]") {
+TEST_CASE("traces, tags and peek: labels of every kind, inlined calls, as pprof reads them", "[conformance][traces]") {
   // String labels with several values per key, numeric labels with and
   // without units (bytes, request, a key of its own), inlined frames.
   using ncprof::profile::Label;
@@ -91,28 +107,34 @@ TEST_CASE("traces and tags: labels of every kind, as pprof reads them", "[confor
   const std::string file = dir + "/labels.pb.gz";
   write_file(file, ncprof::profile::encode_profile(p));
   non_empty = 0;
-  for (const char* report : {"traces", "tags"}) {
+  for (const char* report : {"traces", "tags", "peek=main"}) {
     compare(report, {file});
     auto go = go_pprof(report, {"-sample_index=0"}, {file, file});
-    auto nc = ncprof_report(report, {"--sample-index", "0"}, {file, file});
+    auto nc = ncprof_for(report, {"--sample-index", "0"}, {file, file});
     CHECK(nc.out == go.out);
   }
-  CHECK(non_empty >= 2);
+  CHECK(non_empty >= 3);
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("traces and tags: bad input is exit 2 naming the file", "[traces][errors]") {
+TEST_CASE("traces, tags, peek and export: bad input is exit 2 naming the file", "[traces][errors]") {
   const std::string dir = temp_dir("ncprof-traces");
   write_file(dir + "/bad.pb.gz", "not a profile at all");
-  for (const char* report : {"traces", "tags"}) {
-    auto r = run_ncprof({report, dir + "/bad.pb.gz"});
+  for (const std::vector<std::string>& report :
+       std::vector<std::vector<std::string>>{{"traces"}, {"tags"}, {"peek", "main"}, {"export"}}) {
+    std::vector<std::string> argv = report;
+    argv.push_back(dir + "/bad.pb.gz");
+    auto r = run_ncprof(argv);
     INFO(r.err);
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("ncprof: error: " + dir + "/bad.pb.gz") == 0);
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
     CHECK(r.out.empty());
-    auto s = run_ncprof({report, dir + "/bad.pb.gz", "--sample-index", "nope"});
+    argv.back() = test_data_dir() + "/go-runtime/cpu.pprof";
+    argv.insert(argv.end(), {"--sample-index", "nope"});
+    auto s = run_ncprof(argv);
     CHECK(s.exit_code == 2);
+    CHECK(s.err.find("sample index 'nope'") != std::string::npos);
   }
   std::filesystem::remove_all(dir);
 }

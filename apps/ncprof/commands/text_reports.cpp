@@ -1,4 +1,5 @@
-// ncprof traces FILE... and ncprof tags FILE...: pprof's -traces and -tags,
+// ncprof traces FILE..., ncprof tags FILE..., ncprof peek RE FILE...:
+// pprof's -traces, -tags and -peek,
 // byte for byte, with the base and selection options of top.
 #include <cstdio>
 #include <functional>
@@ -38,11 +39,14 @@ int run_text_report(const TextReportArgs& args, const Renderer& render, const Gl
   return kExitOk;
 }
 
+// pattern: the report's own regexp before the files (peek's RE), or null.
 void add_text_report(CLI::App& app, Dispatch& dispatch, const GlobalOptions& global, const char* name,
-                     const char* description, const char* footer, Renderer render) {
+                     const char* description, const char* footer, Renderer render,
+                     std::shared_ptr<std::string> pattern = nullptr) {
   auto args = std::make_shared<TextReportArgs>();
   auto* cmd = app.add_subcommand(name, description);
   cmd->footer(footer);
+  if (pattern) cmd->add_option("RE", *pattern, "Regular expression (Go's syntax) matching function names")->required();
   cmd->add_option("FILE", args->files, "Profile files (gzip or raw protobuf; several are merged)")->required();
   auto* base = cmd->add_option("--base", args->base, "Subtract this profile (pprof -base)");
   auto* diff = cmd->add_option("--diff-base", args->diff_base, "Compare against this profile (pprof -diff_base)");
@@ -61,6 +65,15 @@ void add_traces_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions& 
                   "Examples:\n  ncprof traces profiles/crawler_goroutine_20261126_101500.pb.gz\n"
                   "  ncprof traces cpu.pb.gz --focus main.handle",
                   profile::render_traces);
+}
+
+void add_peek_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions& global) {
+  auto pattern = std::make_shared<std::string>();
+  add_text_report(
+      app, dispatch, global, "peek", "Print the callers and callees of matching functions, as go tool pprof -peek",
+      "Examples:\n  ncprof peek 'main\\.handle' cpu.pb.gz\n  ncprof peek retainBuffer heap.pb.gz --sample-index alloc_space",
+      [pattern](const profile::Profile& p, const profile::TopOptions& o) { return profile::render_peek(p, o, *pattern); },
+      pattern);
 }
 
 void add_tags_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions& global) {

@@ -8,6 +8,7 @@
 #include "ncprof/profile/frames.hpp"
 #include "ncprof/profile/measure.hpp"
 #include "ncprof/util/arith.hpp"
+#include "ncprof/util/regex.hpp"
 #include "ncprof/util/tabwriter.hpp"
 
 namespace ncprof::profile {
@@ -156,6 +157,43 @@ Result<std::string> render_tags(const Profile& p, const TopOptions& opts) {
     text += '\n';
   }
   return util::tabwrite(text, {0, 1, true});  // -tags prints no header
+}
+
+Result<std::string> render_peek(const Profile& p, const TopOptions& opts, const std::string& pattern) {
+  auto re = util::Regex::compile(pattern, "peek");
+  if (!re) return tl::unexpected(re.error());
+  // pprof's peek: top's graph untrimmed, every node with its edges.
+  TopOptions o = opts;
+  o.trim = false;
+  o.node_count = 0;
+  o.with_edges = true;
+  auto r = compute_top(p, o);
+  if (!r) return tl::unexpected(r.error());
+  const std::string separator = "----------------------------------------------------------+-------------\n";
+  std::string out;
+  for (const auto& l : top_labels(p, *r)) out += l + '\n';
+  out += separator;
+  out += "      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t \n";
+  std::int64_t flat_sum = 0;
+  int matched = 0;
+  auto edge_line = [&](const TopEdge& e, std::int64_t cum) {
+    return fmt::format("{:>50} {} |   {}{}\n", r->format_value(e.weight), percentage(e.weight, cum), e.name,
+                       e.is_inline ? " (inline)" : "");
+  };
+  for (const auto& row : r->rows) {
+    if (!re->search(row.name)) continue;
+    ++matched;
+    out += separator;
+    for (const auto& e : row.callers) out += edge_line(e, row.cum);
+    flat_sum = util::wrap_add(flat_sum, row.flat);
+    out += fmt::format("{:>10} {} {} {:>10} {}                | {}\n", r->format_value(row.flat),
+                       percentage(row.flat, r->total), percentage(flat_sum, r->total), r->format_value(row.cum),
+                       percentage(row.cum, r->total), row.name);
+    for (const auto& e : row.callees) out += edge_line(e, row.cum);
+  }
+  if (!r->rows.empty()) out += separator;
+  if (matched == 0) return fail(ErrorKind::usage, fmt::format("no matches found for regexp: {}", pattern));
+  return out;
 }
 
 }  // namespace ncprof::profile

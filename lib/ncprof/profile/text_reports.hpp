@@ -1,5 +1,5 @@
 #pragma once
-// pprof's -traces and -tags reports, byte for byte as `go tool pprof`
+// pprof's -traces, -tags and -peek reports, byte for byte as `go tool pprof`
 // (Go 1.19) prints them, with top's options (sample index, focus, ignore,
 // hide, show, granularity).
 #include <map>
@@ -16,6 +16,10 @@ Result<std::string> render_traces(const Profile& p, const TopOptions& opts);
 
 // Every label key with its values' totals and shares of the key's total.
 Result<std::string> render_tags(const Profile& p, const TopOptions& opts);
+
+// The callers and callees of every function whose name matches `pattern`
+// (pprof's -peek=RE); no match is a usage error naming the pattern.
+Result<std::string> render_peek(const Profile& p, const TopOptions& opts, const std::string& pattern);
 
 // The unit of each numeric label key, as pprof's NumLabelUnits infers it:
 // the first unit seen with the key, else "bytes" for alignment and

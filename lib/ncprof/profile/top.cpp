@@ -112,7 +112,7 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
           st = mark;
           cum[static_cast<std::size_t>(n)] = util::wrap_add(cum[static_cast<std::size_t>(n)], w);
         }
-        inlinable_frames += nodes[static_cast<std::size_t>(n)].frame->inlinable;
+        inlinable_frames += opts.with_edges || nodes[static_cast<std::size_t>(n)].frame->inlinable;
         leaf = n;
       });
       if (leaf >= 0) flat[static_cast<std::size_t>(leaf)] = util::wrap_add(flat[static_cast<std::size_t>(leaf)], w);
@@ -178,13 +178,20 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
   std::vector<char> kept(nodes.size(), rebuilt ? 0 : 1);
   bool need_edges = false;
   // kept: 1, kept and can be an inlined callee: 2.
+  // With with_edges every call edge is wanted, not only those into
+  // inlinable nodes.
   for (std::size_t n = 0; n < nodes.size(); ++n) {
-    if (kept[n] && nodes[n].frame->inlinable) kept[n] = 2;
+    if (kept[n] && (opts.with_edges || nodes[n].frame->inlinable)) kept[n] = 2;
   }
   for (auto n : graph) {
-    const bool inlinable = nodes[static_cast<std::size_t>(n)].frame->inlinable;
+    const bool inlinable = opts.with_edges || nodes[static_cast<std::size_t>(n)].frame->inlinable;
     kept[static_cast<std::size_t>(n)] = inlinable ? 2 : 1;
     need_edges = need_edges || inlinable;
+  }
+  std::vector<std::vector<std::pair<std::int32_t, TopEdge>>> callers, callees;  // by node: (other node, edge)
+  if (opts.with_edges) {
+    callers.resize(nodes.size());
+    callees.resize(nodes.size());
   }
   std::vector<std::string> labels(nodes.size());
   if (need_edges) {
@@ -239,6 +246,12 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
       if (abs64(weight) >= edge_cutoff) {
         const std::size_t dest = static_cast<std::size_t>(visits[k].key >> 32);
         (inline_all ? has_inline : has_plain)[dest] = 1;
+        if (opts.with_edges) {
+          const auto src = static_cast<std::int32_t>((visits[k].key >> 1) & 0x7fffffffu);
+          callers[dest].push_back({src, TopEdge{nodes[static_cast<std::size_t>(src)].frame->name, weight, inline_all}});
+          callees[static_cast<std::size_t>(src)].push_back(
+              {static_cast<std::int32_t>(dest), TopEdge{nodes[dest].frame->name, weight, inline_all}});
+        }
       }
       k = e;
     }
@@ -274,9 +287,29 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
     r.output_unit = unit;
   }
 
+  // pprof's edgeList order: |weight| first, then the names.
+  auto edges_of = [&](std::vector<std::pair<std::int32_t, TopEdge>>& list) {
+    std::sort(list.begin(), list.end(), [&](const auto& a, const auto& b) {
+      if (a.second.weight != b.second.weight && abs64(a.second.weight) != abs64(b.second.weight)) {
+        return abs64(a.second.weight) > abs64(b.second.weight);
+      }
+      if (a.second.name != b.second.name) return a.second.name < b.second.name;
+      return nodes[static_cast<std::size_t>(a.first)].frame->info.sprint() <
+             nodes[static_cast<std::size_t>(b.first)].frame->info.sprint();
+    });
+    std::vector<TopEdge> out;
+    out.reserve(list.size());
+    for (auto& e : list) out.push_back(std::move(e.second));
+    return out;
+  };
   for (auto n : graph) {
-    const Node& x = nodes[static_cast<std::size_t>(n)];
-    r.rows.push_back(TopRow{x.frame->name, labels[static_cast<std::size_t>(n)], x.flat, x.cum});
+    const auto i = static_cast<std::size_t>(n);
+    const Node& x = nodes[i];
+    r.rows.push_back(TopRow{x.frame->name, labels[i], x.flat, x.cum, {}, {}});
+    if (opts.with_edges) {
+      r.rows.back().callers = edges_of(callers[i]);
+      r.rows.back().callees = edges_of(callees[i]);
+    }
     r.shown_flat = util::wrap_add(r.shown_flat, x.flat);
   }
   return r;
@@ -305,7 +338,7 @@ std::vector<std::string> profile_header(const Profile& p, const TopReport& r) {
   return out;
 }
 
-std::string render_top_text(const Profile& p, const TopReport& r) {
+std::vector<std::string> top_labels(const Profile& p, const TopReport& r) {
   std::vector<std::string> labels = profile_header(p, r);
   if (!r.active_filters.empty()) {
     labels.push_back("Active filters:");
@@ -328,6 +361,11 @@ std::string render_top_text(const Profile& p, const TopReport& r) {
       labels.push_back(fmt::format("Showing top {} nodes out of {}", shown, r.kept_nodes));
     }
   }
+  return labels;
+}
+
+std::string render_top_text(const Profile& p, const TopReport& r) {
+  const std::vector<std::string> labels = top_labels(p, r);
   std::string out;
   for (const auto& l : labels) {
     out += l;

@@ -20,6 +20,7 @@ struct TopOptions {
   double node_fraction = 0.005;
   double edge_fraction = 0.001;
   std::string focus, ignore, hide, show;  // regular expressions
+  bool with_edges = false;  // fill each row's callers and callees (peek)
 
   // The frames these options select (granularity and the four filters).
   FrameOptions frame_options() const {
@@ -33,11 +34,21 @@ struct TopOptions {
   }
 };
 
+// A call edge of a row (with TopOptions::with_edges): the caller or callee,
+// the weight of the samples through it, and whether the call was inlined
+// every time.
+struct TopEdge {
+  std::string name;
+  std::int64_t weight = 0;
+  bool is_inline = false;
+};
+
 struct TopRow {
   std::string name;
   std::string inline_label;  // "", "(inline)" or "(partial-inline)"
   std::int64_t flat = 0;
   std::int64_t cum = 0;
+  std::vector<TopEdge> callers, callees;  // pprof's order: by |weight|, then name
 };
 
 struct TopReport {
@@ -78,6 +89,10 @@ Result<Selection> select_frames(const Profile& p, const TopOptions& opts);
 
 // pprof's header lines: File, Build ID, comments, Type, Time, Duration.
 std::vector<std::string> profile_header(const Profile& p, const TopReport& r);
+
+// The lines above a report's table (pprof's reportLabels): the profile's
+// header, active filters, what the shown nodes account for, drops.
+std::vector<std::string> top_labels(const Profile& p, const TopReport& r);
 
 // The whole text report, as `go tool pprof -top` prints it.
 std::string render_top_text(const Profile& p, const TopReport& r);
