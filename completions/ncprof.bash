@@ -3,7 +3,7 @@
 _ncprof() {
   local cur prev words cword
   _init_completion 2>/dev/null || { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; }
-  local commands="capture health top traces tags peek export diff merge report web compare-heap leak-check goroutines benchstat bench"
+  local commands="capture health top traces tags peek list export diff merge report web compare-heap leak-check goroutines benchstat bench"
   # Service names from the config ncprof reads (--config on the line,
   # else NCPROF_CONFIG, ./ncprof.yaml, ~/.config/ncprof/config.yaml).
   local cfg=() i
@@ -18,7 +18,7 @@ _ncprof() {
   local top_opts="--base --diff-base --sample-index --nodecount --cum --focus --ignore --hide --show --granularity --no-trim --format"
   local sub=""
   for w in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
-    case $w in capture|health|top|traces|tags|peek|export|diff|merge|report|web|compare-heap|leak-check|goroutines|benchstat|bench) sub=$w; break ;; esac
+    case $w in capture|health|top|traces|tags|peek|list|export|diff|merge|report|web|compare-heap|leak-check|goroutines|benchstat|bench) sub=$w; break ;; esac
   done
   case $prev in
     --type|-t)
@@ -42,6 +42,7 @@ _ncprof() {
     health) COMPREPLY=($(compgen -W "$services $target_opts --watch --timeout" -- "$cur")) ;;
     top) COMPREPLY=($(compgen -f -W "$top_opts" -- "$cur")) ;;
     traces|tags|peek) COMPREPLY=($(compgen -f -W "$select_opts" -- "$cur")) ;;
+    list) COMPREPLY=($(compgen -f -W "$select_opts --source-path --trim-path" -- "$cur")) ;;
     export) COMPREPLY=($(compgen -f -W "$select_opts --format --output -o" -- "$cur")) ;;
     diff) COMPREPLY=($(compgen -f -W "${top_opts/--base /} --output -o" -- "$cur")) ;;
     merge) COMPREPLY=($(compgen -f -W "--output -o" -- "$cur")) ;;

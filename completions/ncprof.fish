@@ -1,5 +1,5 @@
 # fish completion for ncprof. Install: copy to ~/.config/fish/completions/
-set -l commands capture health top traces tags peek export diff merge report web compare-heap leak-check goroutines benchstat bench
+set -l commands capture health top traces tags peek list export diff merge report web compare-heap leak-check goroutines benchstat bench
 # Service names from the config ncprof reads (--config on the line too).
 function __ncprof_services
   set -l words (commandline -opc)
@@ -15,6 +15,7 @@ complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a top -d '
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a traces -d 'Every sample, as go tool pprof -traces'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a tags -d 'Labels with totals, as go tool pprof -tags'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a peek -d 'Callers and callees, as go tool pprof -peek'
+complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a list -d 'Annotated source, as go tool pprof -list'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a export -d 'Folded stacks, speedscope or filtered pprof'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a diff -d 'Subtract a base profile'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a merge -d 'Merge profiles into one'
@@ -75,7 +76,7 @@ for cmd in top diff report web
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l no-trim
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l format -r -a 'text json'
 end
-for cmd in traces tags peek export
+for cmd in traces tags peek list export
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l base -r -F -d 'Subtract this profile'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l diff-base -r -F -d 'Compare against this profile'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l sample-index -r -a 'inuse_space inuse_objects alloc_space alloc_objects cpu samples delay contentions'
@@ -86,6 +87,8 @@ for cmd in traces tags peek export
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l granularity -r -a 'functions lines files addresses'
 end
 complete -c ncprof -n "__fish_seen_subcommand_from export" -l format -r -a 'folded speedscope pprof'
+complete -c ncprof -n "__fish_seen_subcommand_from list" -l source-path -r -F -d 'Where sources are'
+complete -c ncprof -n "__fish_seen_subcommand_from list" -l trim-path -r -d 'Prefixes to cut from recorded paths'
 complete -c ncprof -n "__fish_seen_subcommand_from diff merge export" -s o -l output -r -F
 complete -c ncprof -n "__fish_seen_subcommand_from goroutines" -l base -r -F -d 'Earlier dump or target'
 complete -c ncprof -n "__fish_seen_subcommand_from goroutines" -l config -r

@@ -26,7 +26,7 @@ std::vector<OptionSet> selection_sets() {
 // against comparing nothing.
 int non_empty = 0;
 
-// report: "traces", "tags", or "peek=RE" (ncprof peek RE).
+// report: "traces", "tags", or "peek=RE" / "list=RE" (ncprof peek RE).
 RunResult ncprof_for(const std::string& report, const std::vector<std::string>& opts,
                      const std::vector<std::string>& files) {
   const auto eq = report.find('=');
@@ -50,7 +50,7 @@ void compare(const std::string& report, const std::vector<std::string>& files, c
     for (const auto& a : nc_opts) args += a + " ";
     INFO(report << " " << files[0] << (files.size() > 1 ? " ..." : "") << "  options: " << args);
     INFO("go stderr: " << go.err << "ncprof stderr: " << nc.err);
-    if (report.rfind("peek", 0) == 0 && go.exit_code != 0) {
+    if (report.find('=') != std::string::npos && go.exit_code != 0) {
       // No function matched after the filters: pprof fails, ncprof too.
       CHECK(nc.exit_code == 2);
       CHECK(nc.err.find("no matches found for regexp") != std::string::npos);
@@ -59,7 +59,8 @@ void compare(const std::string& report, const std::vector<std::string>& files, c
     REQUIRE(go.exit_code == 0);
     REQUIRE(nc.exit_code == 0);
     CHECK(nc.out == go.out);
-    non_empty += go.out.find(report == "tags" ? "Total" : "-----------+") != std::string::npos && go.out.size() > 200;
+    const char* mark = report == "tags" ? "Total" : report.rfind("list", 0) == 0 ? "ROUTINE" : "-----------+";
+    non_empty += go.out.find(mark) != std::string::npos && go.out.size() > 200;
   }
 }
 
@@ -69,16 +70,16 @@ TEST_CASE("test data: ncprof traces, tags and peek equal go tool pprof's", "[con
   auto files = profile_files(test_data_dir());
   REQUIRE(files.size() >= 11);
   non_empty = 0;
-  for (const char* report : {"traces", "tags", "peek=.", "peek=runtime\\.m"}) {
+  for (const char* report : {"traces", "tags", "peek=.", "peek=runtime\\.m", "list=main\\.", "list=runtime\\.main$"}) {
     for (const auto& f : files) compare(report, {f});
   }
   // Heap profiles carry numeric labels (bytes), the synthetic one string labels.
-  CHECK(non_empty >= 160);
+  CHECK(non_empty >= 220);
 }
 
 TEST_CASE("traces, tags and peek: sample indexes, -base, -diff_base and merged inputs", "[conformance][traces]") {
   const std::string rt = test_data_dir() + "/go-runtime/";
-  for (const char* report : {"traces", "tags", "peek=main|runtime"}) {
+  for (const char* report : {"traces", "tags", "peek=main|runtime", "list=runtime\\.(main|mcall)"}) {
     for (const char* si : {"alloc_space", "inuse_objects"}) {
       auto go = go_pprof(report, {std::string("-sample_index=") + si}, {rt + "heap-2.pprof"});
       auto nc = ncprof_for(report, {"--sample-index", si}, {rt + "heap-2.pprof"});
@@ -121,7 +122,7 @@ TEST_CASE("traces, tags, peek and export: bad input is exit 2 naming the file", 
   const std::string dir = temp_dir("ncprof-traces");
   write_file(dir + "/bad.pb.gz", "not a profile at all");
   for (const std::vector<std::string>& report :
-       std::vector<std::vector<std::string>>{{"traces"}, {"tags"}, {"peek", "main"}, {"export"}}) {
+       std::vector<std::vector<std::string>>{{"traces"}, {"tags"}, {"peek", "main"}, {"list", "main"}, {"export"}}) {
     std::vector<std::string> argv = report;
     argv.push_back(dir + "/bad.pb.gz");
     auto r = run_ncprof(argv);
@@ -136,5 +137,53 @@ TEST_CASE("traces, tags, peek and export: bad input is exit 2 naming the file", 
     CHECK(s.exit_code == 2);
     CHECK(s.err.find("sample index 'nope'") != std::string::npos);
   }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("list finds sources as pprof does, and Go sources recorded elsewhere under the local GOROOT", "[conformance][list]") {
+  const std::string cpu = test_data_dir() + "/go-runtime/cpu.pprof";
+  // The fixture's source in this repository, wherever the profile was
+  // built: pprof's heuristic strips the path up to the search directory's
+  // own name.
+  const std::string src = std::string(NCPROF_SOURCE_DIR) + "/tests/fixtures/goservice";
+  auto go = go_pprof("list=main\\.burnLoop", {"-source_path=" + src}, {cpu});
+  auto nc = run_ncprof({"list", "main\\.burnLoop", cpu, "--source-path", src}, {{"TZ", "UTC"}});
+  REQUIRE(go.exit_code == 0);
+  REQUIRE(nc.exit_code == 0);
+  CHECK(nc.out == go.out);
+  CHECK(nc.out.find("spinHash(") != std::string::npos);
+  CHECK(nc.err.empty());
+  // A runtime file recorded under another Go installation: pprof cannot
+  // open it; ncprof reads it from the local GOROOT and says nothing is missing.
+  auto goroot = run({go_bin(), "env", "GOROOT"});
+  REQUIRE(goroot.exit_code == 0);
+  std::string root = goroot.out.substr(0, goroot.out.find('\n'));
+  auto p = ncprof::profile::read_profile(test_data_dir() + "/go-runtime/heap-1.pprof");
+  REQUIRE(p);
+  int moved = 0;
+  for (auto& f : p->functions) {
+    if (f.filename.rfind(root + "/src/", 0) == 0) {
+      f.filename = "/opt/elsewhere/go" + f.filename.substr(root.size());
+      ++moved;
+    } else if (f.name.rfind("main.", 0) == 0) {
+      f.filename = "/nowhere/app/main.go";  // a source this machine does not have
+    }
+  }
+  REQUIRE(moved > 0);
+  const std::string dir = temp_dir("ncprof-list");
+  write_file(dir + "/moved.pb.gz", ncprof::profile::encode_profile(*p));
+  auto theirs = go_pprof("list=runtime\\.main$", {}, {dir + "/moved.pb.gz"});
+  CHECK(theirs.out.find("Error: open /opt/elsewhere/go/src/runtime/proc.go: no such file or directory") !=
+        std::string::npos);
+  auto ours = run_ncprof({"list", "runtime\\.main$", dir + "/moved.pb.gz"}, {{"GOROOT", root}});
+  REQUIRE(ours.exit_code == 0);
+  CHECK(ours.out.find("Error:") == std::string::npos);
+  CHECK(ours.out.find("main_init_done = make(chan bool)") != std::string::npos);
+  // A file found nowhere: pprof's error line, and one warning naming it.
+  auto lost = run_ncprof({"list", "main\\.", dir + "/moved.pb.gz", "--source-path", dir}, {{"GOROOT", root}});
+  REQUIRE(lost.exit_code == 0);
+  CHECK(lost.out.find(" Error: ") != std::string::npos);
+  CHECK(lost.err.find("ncprof: warning: ") == 0);
+  CHECK(lost.err.find("1 source file not found (/nowhere/app/main.go)") != std::string::npos);
   std::filesystem::remove_all(dir);
 }

@@ -232,7 +232,7 @@ Result<Frames> Frames::build(const Profile& p, const FrameOptions& opts) {
         if (g != Granularity::files) ni.name = f.name;
         if (g != Granularity::functions && !f.filename.empty()) ni.file = clean_path(f.filename);
         if (g == Granularity::lines || g == Granularity::addresses) ni.lineno = ln.line;
-        if (ni.name.empty()) {
+        if (ni.name.empty() || opts.obj_names) {
           ni.objfile = obj;
           ni.start_line = f.start_line;
         }

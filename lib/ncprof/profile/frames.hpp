@@ -49,6 +49,9 @@ struct FrameNode {
 struct FrameOptions {
   Granularity granularity = Granularity::functions;
   std::string focus, ignore, hide, show;  // regular expressions
+  // pprof's ObjNames (its source listings): every node keeps its binary
+  // and its function's start line, not only nameless ones.
+  bool obj_names = false;
 };
 
 class Frames {

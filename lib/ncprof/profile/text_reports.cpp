@@ -1,7 +1,12 @@
 #include "ncprof/profile/text_reports.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -193,6 +198,288 @@ Result<std::string> render_peek(const Profile& p, const TopOptions& opts, const 
   }
   if (!r->rows.empty()) out += separator;
   if (matched == 0) return fail(ErrorKind::usage, fmt::format("no matches found for regexp: {}", pattern));
+  return out;
+}
+
+namespace {
+
+// filepath.SplitList: ':'-separated, an empty string is no entry.
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  if (s.empty()) return out;
+  std::size_t from = 0;
+  while (true) {
+    const std::size_t c = s.find(':', from);
+    out.push_back(s.substr(from, c == std::string::npos ? std::string::npos : c - from));
+    if (c == std::string::npos) break;
+    from = c + 1;
+  }
+  return out;
+}
+
+std::string path_join(const std::string& a, const std::string& b) {
+  if (a.empty()) return clean_path(b);
+  return clean_path(a + "/" + b);
+}
+
+// pprof's trimPath.
+std::string trim_source_path(const std::string& path, const std::string& trim, const std::string& search) {
+  if (trim.empty()) {
+    for (const auto& dir : split_list(search)) {
+      const std::string want = "/" + path_base(dir) + "/";
+      if (auto found = path.find(want); found != std::string::npos) return path.substr(found + want.size());
+    }
+  }
+  std::vector<std::string> trims = split_list(trim);
+  trims.push_back("/proc/self/cwd/./");
+  trims.push_back("/proc/self/cwd/");
+  for (auto t : trims) {
+    if (t.empty() || t.back() != '/') t += '/';
+    if (path.rfind(t, 0) == 0) return path.substr(t.size());
+  }
+  return path;
+}
+
+// Go's wording of the errno an open failed with.
+std::string go_errno_text(int e) {
+  switch (e) {
+    case ENOENT: return "no such file or directory";
+    case EACCES: return "permission denied";
+    case EISDIR: return "is a directory";
+    case ENOTDIR: return "not a directory";
+    default: {
+      std::string s = std::strerror(e);
+      if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+      return s;
+    }
+  }
+}
+
+bool read_lines(const std::string& path, std::vector<std::string>& lines, int* err) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    // Go opens a directory, then reads nothing from it.
+    return true;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *err = errno ? errno : ENOENT;
+    return false;
+  }
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // bufio.ScanLines drops a CR
+    lines.push_back(line);
+  }
+  return true;
+}
+
+// pprof's sourceReader, with ncprof's Go roots searched after it fails.
+class SourceReader {
+ public:
+  explicit SourceReader(const SourceOptions& o) : o_(o) {}
+
+  // Line `lineno` of `path`, or nullptr past the end (or on an error).
+  const std::string* line(const std::string& path, std::int64_t lineno) {
+    auto it = files_.find(path);
+    if (it == files_.end()) it = files_.emplace(path, load(path)).first;
+    const auto& lines = it->second;
+    if (lineno <= 0 || static_cast<std::size_t>(lineno) >= lines.size()) return nullptr;
+    return &lines[static_cast<std::size_t>(lineno)];
+  }
+  const std::string* error(const std::string& path) const {
+    auto it = errors_.find(path);
+    return it == errors_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  std::vector<std::string> load(const std::string& original) {
+    std::vector<std::string> lines = {""};
+    int err = 0;
+    const std::string path = trim_source_path(original, o_.trim_path, o_.search_path);
+    if (!path.empty() && path[0] == '/') {
+      if (read_lines(path, lines, &err)) return lines;
+      if (from_go_roots(original, lines)) return lines;
+      errors_[original] = "open " + path + ": " + go_errno_text(err);
+      return lines;
+    }
+    for (auto dir : split_list(o_.search_path)) {
+      while (true) {
+        if (read_lines(path_join(dir, path), lines, &err)) return lines;
+        const std::string parent = dir.find('/') == std::string::npos ? "." : clean_path(dir + "/..");
+        if (parent == dir) break;
+        dir = parent;
+      }
+    }
+    if (from_go_roots(original, lines)) return lines;
+    errors_[original] = "could not find file " + path + " on path " + o_.search_path;
+    return lines;
+  }
+
+  // A Go source recorded on another machine: GOROOT/src/... or a module
+  // cache's pkg/mod/..., found under the local ones.
+  bool from_go_roots(const std::string& path, std::vector<std::string>& lines) {
+    for (const char* marker : {"/src/", "/pkg/mod/"}) {
+      const auto at = path.rfind(marker);
+      if (at == std::string::npos) continue;
+      const std::string rest = path.substr(at + std::strlen(marker));
+      for (const auto& root : o_.go_roots) {
+        int err = 0;
+        const std::string candidate = path_join(root, rest);
+        if (std::filesystem::is_regular_file(candidate) && read_lines(candidate, lines, &err)) return true;
+      }
+    }
+    return false;
+  }
+
+  const SourceOptions& o_;
+  std::unordered_map<std::string, std::vector<std::string>> files_;
+  std::unordered_map<std::string, std::string> errors_;
+};
+
+struct ListNode {
+  const NodeInfo* info = nullptr;
+  std::string sprint;
+  std::int64_t flat = 0, cum = 0;
+};
+
+}  // namespace
+
+Result<std::string> render_list(const Profile& p, const TopOptions& opts, const std::string& pattern,
+                                const SourceOptions& src, std::vector<std::string>* missing) {
+  auto re = util::Regex::compile(pattern, "list");
+  if (!re) return tl::unexpected(re.error());
+  // pprof's list: line granularity, binaries kept in the nodes.
+  TopOptions o = opts;
+  o.granularity = Granularity::lines;
+  auto basis = report_basis(p, o.sample_index);
+  if (!basis) return tl::unexpected(basis.error());
+  FrameOptions fo = o.frame_options();
+  fo.obj_names = true;
+  auto frames = Frames::build(p, fo);
+  if (!frames) return tl::unexpected(frames.error());
+  const TopReport& r = basis->report;
+  const std::size_t si = basis->index;
+
+  // The graph's nodes: cum once per sample, flat at the leaf.
+  std::vector<ListNode> nodes(frames->nodes().size());
+  {
+    std::vector<std::uint32_t> stamp(nodes.size(), 0);
+    std::uint32_t mark = 0;
+    for (const auto& s : p.samples) {
+      const std::int64_t w = s.values[si];
+      if (w == 0 || !frames->keeps(s)) continue;
+      ++mark;
+      std::int32_t leaf = -1;
+      frames->walk(s, [&](std::int32_t n, bool) {
+        auto i = static_cast<std::size_t>(n);
+        if (stamp[i] != mark) {
+          stamp[i] = mark;
+          nodes[i].cum = util::wrap_add(nodes[i].cum, w);
+        }
+        leaf = n;
+      });
+      if (leaf >= 0) nodes[static_cast<std::size_t>(leaf)].flat = util::wrap_add(nodes[static_cast<std::size_t>(leaf)].flat, w);
+    }
+  }
+  // Matching functions, each with its nodes in graph order.
+  std::vector<std::string> functions;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_function;
+  std::unordered_map<std::string, std::string> first_sprint;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i].cum == 0 && nodes[i].flat == 0) continue;
+    const NodeInfo& info = frames->nodes()[i].info;
+    nodes[i].info = &info;
+    nodes[i].sprint = info.sprint();
+    if (!re->search(info.name)) continue;
+    auto [it, inserted] = by_function.try_emplace(info.name);
+    if (inserted) {
+      functions.push_back(info.name);
+      first_sprint[info.name] = nodes[i].sprint;
+    }
+    it->second.push_back(i);
+  }
+  if (functions.empty()) return fail(ErrorKind::usage, fmt::format("no matches found for regexp: {}", pattern));
+  std::sort(functions.begin(), functions.end(), [&](const std::string& a, const std::string& b) {
+    return a != b ? a < b : first_sprint[a] < first_sprint[b];
+  });
+
+  SourceOptions so = src;
+  if (so.search_path.empty()) so.search_path = std::filesystem::current_path().string();
+  SourceReader reader(so);
+  auto value_or_dot = [&r](std::int64_t v) { return v == 0 ? std::string(".") : r.format_value(v); };
+  std::string out = fmt::format("Total: {}\n", r.format_value(r.total));
+  for (const auto& name : functions) {
+    std::vector<std::string> files;
+    std::unordered_map<std::string, std::vector<std::size_t>> by_file;
+    for (auto i : by_function[name]) {
+      if (nodes[i].info->file.empty()) continue;
+      // pprof shows (and then looks up) the path as trimmed by the options
+      // given, before the current directory becomes the search path.
+      const std::string file = clean_path(trim_source_path(nodes[i].info->file, src.trim_path, src.search_path));
+      auto [it, inserted] = by_file.try_emplace(file);
+      if (inserted) files.push_back(file);
+      it->second.push_back(i);
+    }
+    if (files.empty()) {
+      out += fmt::format("No source information for {}\n", name);
+      continue;
+    }
+    // graph.FileOrder: file, then the first node's start line, then Sprint.
+    std::sort(files.begin(), files.end(), [&](const std::string& a, const std::string& b) {
+      const ListNode& x = nodes[by_file[a].front()];
+      const ListNode& y = nodes[by_file[b].front()];
+      if (a != b) return a < b;
+      if (x.info->start_line != y.info->start_line) return x.info->start_line < y.info->start_line;
+      return x.sprint < y.sprint;
+    });
+    for (const auto& file : files) {
+      const auto& fns = by_file[file];
+      std::int64_t flat_sum = 0, cum_sum = 0;
+      std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> per_line;
+      for (auto i : fns) {
+        flat_sum = util::wrap_add(flat_sum, nodes[i].flat);
+        cum_sum = util::wrap_add(cum_sum, nodes[i].cum);
+        auto& pl = per_line[nodes[i].info->lineno];
+        pl.first = util::wrap_add(pl.first, nodes[i].flat);
+        pl.second = util::wrap_add(pl.second, nodes[i].cum);
+      }
+      // getSourceFromFile's window: from the function's start (or 5 lines
+      // before the first sample line) to 5 lines past the last.
+      const NodeInfo& first = *nodes[fns.front()].info;
+      std::int64_t start = first.start_line != 0 ? first.start_line : first.lineno - 5;
+      std::int64_t end = first.lineno + 5;
+      for (auto i : fns) {
+        const NodeInfo& n = *nodes[i].info;
+        const std::int64_t node_start = n.start_line != 0 ? n.start_line : n.lineno - 5;
+        const std::int64_t node_end = n.lineno + 5;
+        if (node_start < start) {
+          start = node_start;
+        } else if (node_end > end) {
+          end = node_end;
+        }
+      }
+      if (start < 1) start = 1;
+      std::string body;
+      for (std::int64_t ln = start; ln <= end; ++ln) {
+        const std::string* text = reader.line(file, ln);
+        if (!text) break;
+        auto pl = per_line.find(ln);
+        const std::int64_t f = pl == per_line.end() ? 0 : pl->second.first;
+        const std::int64_t c = pl == per_line.end() ? 0 : pl->second.second;
+        body += fmt::format("{:>10} {:>10} {:>6}:{}\n", value_or_dot(f), value_or_dot(c), ln, *text);
+      }
+      out += fmt::format("ROUTINE ======================== {} in {}\n", name, file);
+      out += fmt::format("{:>10} {:>10} (flat, cum) {} of Total\n", r.format_value(flat_sum), r.format_value(cum_sum),
+                         percentage(cum_sum, r.total));
+      if (const std::string* err = reader.error(file)) {
+        out += fmt::format(" Error: {}\n", *err);
+        if (missing && std::find(missing->begin(), missing->end(), file) == missing->end()) missing->push_back(file);
+        continue;
+      }
+      out += body;
+    }
+  }
   return out;
 }
 

@@ -1,9 +1,10 @@
 #pragma once
-// pprof's -traces, -tags and -peek reports, byte for byte as `go tool pprof`
+// pprof's -traces, -tags, -peek and -list reports, byte for byte as `go tool pprof`
 // (Go 1.19) prints them, with top's options (sample index, focus, ignore,
 // hide, show, granularity).
 #include <map>
 #include <string>
+#include <vector>
 
 #include "ncprof/profile/profile.hpp"
 #include "ncprof/profile/top.hpp"
@@ -20,6 +21,23 @@ Result<std::string> render_tags(const Profile& p, const TopOptions& opts);
 // The callers and callees of every function whose name matches `pattern`
 // (pprof's -peek=RE); no match is a usage error naming the pattern.
 Result<std::string> render_peek(const Profile& p, const TopOptions& opts, const std::string& pattern);
+
+// Where `list` looks for sources (pprof's -source_path and -trim_path:
+// lists separated by ':'; an empty search path means the current
+// directory). go_roots: Go installations and module caches searched after
+// pprof's own search fails (ncprof's addition, for profiles built
+// elsewhere).
+struct SourceOptions {
+  std::string search_path;
+  std::string trim_path;
+  std::vector<std::string> go_roots;
+};
+
+// Annotated source of every function whose name matches `pattern`
+// (pprof's -list=RE): flat and cum per line. `missing` gets the files that
+// could not be read.
+Result<std::string> render_list(const Profile& p, const TopOptions& opts, const std::string& pattern,
+                                const SourceOptions& src, std::vector<std::string>* missing = nullptr);
 
 // The unit of each numeric label key, as pprof's NumLabelUnits infers it:
 // the first unit seen with the key, else "bytes" for alignment and
