@@ -73,6 +73,10 @@ for cmd in top diff report web
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l hide -r
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l show -r
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l granularity -r -a 'functions lines files addresses'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l tagfocus -r -d 'Samples with a label matching'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l tagignore -r -d 'Drop samples with a label matching'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l tagshow -r -d 'Keep labels whose key matches'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l taghide -r -d 'Remove labels whose key matches'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l no-trim
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l format -r -a 'text json'
 end
@@ -85,6 +89,10 @@ for cmd in traces tags peek list export
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l hide -r
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l show -r
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l granularity -r -a 'functions lines files addresses'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l tagfocus -r -d 'Samples with a label matching'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l tagignore -r -d 'Drop samples with a label matching'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l tagshow -r -d 'Keep labels whose key matches'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l taghide -r -d 'Remove labels whose key matches'
 end
 complete -c ncprof -n "__fish_seen_subcommand_from export" -l format -r -a 'folded speedscope pprof'
 complete -c ncprof -n "__fish_seen_subcommand_from list" -l source-path -r -F -d 'Where sources are'

@@ -28,6 +28,13 @@ inline const std::vector<OptionSet>& option_sets() {
       {{"-files"}, {"--granularity", "files"}},
       {{"-addresses"}, {"--granularity", "addresses"}},
       {{"-nodefraction=0", "-edgefraction=0"}, {"--no-trim"}},
+      // Tag filters: numeric ranges (heap profiles' bytes), key=RE lists
+      // (the synthetic profile's handler), label keys hidden.
+      {{"-tagfocus=bytes=1kb:"}, {"--tagfocus", "bytes=1kb:"}},
+      {{"-tagignore=:512"}, {"--tagignore", ":512"}},
+      {{"-tagfocus=handler=endpoint4,endpoint2"}, {"--tagfocus", "handler=endpoint4,endpoint2"}},
+      {{"-tagfocus=endpoint1"}, {"--tagfocus", "endpoint1"}},
+      {{"-taghide=bytes"}, {"--taghide", "bytes"}},
   };
   return sets;
 }

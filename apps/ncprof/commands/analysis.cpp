@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "ncprof/profile/labels.hpp"
 #include "ncprof/profile/merge.hpp"
 #include "ncprof/profile/prune.hpp"
 #include "ncprof/util/strings.hpp"
@@ -20,6 +21,11 @@ void TopFlags::add_selection_to(CLI::App& cmd) {
   cmd.add_option("--granularity", granularity, "functions, lines, files or addresses")
       ->check(CLI::IsMember({"functions", "lines", "files", "addresses"}))
       ->capture_default_str();
+  cmd.add_option("--tagfocus", tagfocus,
+                 "Only samples with a label matching: RE[,RE] on key:value, key=RE, or a value range such as 1kb:1mb");
+  cmd.add_option("--tagignore", tagignore, "Drop samples with a label matching (the forms of --tagfocus)");
+  cmd.add_option("--tagshow", tagshow, "Keep only labels whose key matches this regexp");
+  cmd.add_option("--taghide", taghide, "Remove labels whose key matches this regexp");
 }
 
 void TopFlags::add_to(CLI::App& cmd, bool with_format) {
@@ -41,6 +47,10 @@ Result<profile::TopOptions> TopFlags::options() const {
   o.ignore = ignore;
   o.hide = hide;
   o.show = show;
+  o.tagfocus = tagfocus;
+  o.tagignore = tagignore;
+  o.tagshow = tagshow;
+  o.taghide = taghide;
   o.trim = !no_trim;
   auto g = profile::parse_granularity(granularity);
   if (!g) return tl::unexpected(g.error());
@@ -57,7 +67,8 @@ Result<profile::DecodeOptions> decode_options(const GlobalOptions& global) {
 }
 
 Result<profile::Profile> load_for_report(const std::vector<std::string>& files, const std::string& base,
-                                         const std::string& diff_base, const profile::DecodeOptions& opts) {
+                                         const std::string& diff_base, const profile::DecodeOptions& opts,
+                                         const profile::TopOptions* opts_tags) {
   auto p = load_merged(files, opts, true);
   if (!p) return tl::unexpected(p.error());
   const std::string& base_file = base.empty() ? diff_base : base;
@@ -67,6 +78,14 @@ Result<profile::Profile> load_for_report(const std::vector<std::string>& files, 
     auto diff = profile::subtract_base(std::move(*p), std::move(*b), !diff_base.empty(), files[0], base_file);
     if (!diff) return tl::unexpected(diff.error());
     *p = std::move(*diff);
+  }
+  if (opts_tags && (!opts_tags->tagshow.empty() || !opts_tags->taghide.empty())) {
+    bool shown = false, hidden = false;
+    if (auto ok = profile::filter_tags_by_name(*p, opts_tags->tagshow, opts_tags->taghide, &shown, &hidden); !ok) {
+      return tl::unexpected(ok.error());
+    }
+    if (!opts_tags->tagshow.empty() && !shown) warn("TagShow expression matched no samples");
+    if (!opts_tags->taghide.empty() && !hidden) warn("TagHide expression matched no samples");
   }
   if (!p->drop_frames.empty()) {
     if (auto ok = profile::remove_uninteresting(*p); !ok) {

@@ -16,6 +16,7 @@ struct TopFlags {
   int nodecount = 0;
   bool cum = false;
   std::string focus, ignore, hide, show;
+  std::string tagfocus, tagignore, tagshow, taghide;
   std::string granularity = "functions";
   bool no_trim = false;
   std::string format = "text";
@@ -23,7 +24,7 @@ struct TopFlags {
   // with_format: --format text|json (not for commands that write a page).
   void add_to(CLI::App& cmd, bool with_format = true);
   // Only what selects samples and frames: --sample-index, --focus,
-  // --ignore, --hide, --show, --granularity (for traces and tags).
+  // --ignore, --hide, --show, --granularity, the tag filters.
   void add_selection_to(CLI::App& cmd);
   Result<profile::TopOptions> options() const;
 };
@@ -37,9 +38,11 @@ Result<profile::Profile> load_merged(const std::vector<std::string>& files, cons
                                      bool merge_one = false);
 
 // What pprof's sample-by-sample reports read: the files merged (even
-// one), minus --base or --diff-base, with the profile's own drop_frames.
+// one), minus --base or --diff-base, with the profile's own drop_frames,
+// and the labels --tagshow/--taghide of opts (when given) keep.
 Result<profile::Profile> load_for_report(const std::vector<std::string>& files, const std::string& base,
-                                         const std::string& diff_base, const profile::DecodeOptions& opts);
+                                         const std::string& diff_base, const profile::DecodeOptions& opts,
+                                         const profile::TopOptions* opts_tags = nullptr);
 
 // The rows of a top table as JSON, with top's percentage fields.
 nlohmann::json top_rows_json(const profile::TopReport& report);

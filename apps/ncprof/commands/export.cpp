@@ -29,16 +29,16 @@ Result<std::string> render(const ExportArgs& args, const profile::TopOptions& op
   const std::string& base_file = args.base.empty() ? args.diff_base : args.base;
   if (args.format == "folded" && !base_file.empty()) {
     // difffolded.pl's form: each side on its own, stack by stack.
-    auto current = load_for_report(args.files, "", "", dopts);
+    auto current = load_for_report(args.files, "", "", dopts, &opts);
     if (!current) return tl::unexpected(current.error());
-    auto base = load_for_report({base_file}, "", "", dopts);
+    auto base = load_for_report({base_file}, "", "", dopts, &opts);
     if (!base) return tl::unexpected(base.error());
     return profile::export_folded_diff(*base, *current, opts);
   }
   if (args.format == "speedscope" && !base_file.empty()) {
     return fail(ErrorKind::usage, "speedscope has no differential view: export --format folded with --base instead");
   }
-  auto p = load_for_report(args.files, args.base, args.diff_base, dopts);
+  auto p = load_for_report(args.files, args.base, args.diff_base, dopts, &opts);
   if (!p) return tl::unexpected(p.error());
   if (args.format == "folded") return profile::export_folded(*p, opts);
   if (args.format == "speedscope") return profile::export_speedscope(*p, opts, fmt::format("{}", fmt::join(args.files, ", ")));

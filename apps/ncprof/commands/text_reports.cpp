@@ -49,7 +49,7 @@ int run_text_report(const TextReportArgs& args, const Renderer& render, const Gl
   if (!opts) return report_error(opts.error());
   auto dopts = decode_options(global);
   if (!dopts) return report_error(dopts.error());
-  auto p = load_for_report(args.files, args.base, args.diff_base, *dopts);
+  auto p = load_for_report(args.files, args.base, args.diff_base, *dopts, &*opts);
   if (!p) return report_error(p.error());
   auto text = render(*p, *opts);
   if (!text) {

@@ -1,7 +1,9 @@
 #include "ncprof/profile/frames.hpp"
+#include "ncprof/profile/labels.hpp"
 
 #include <algorithm>
 #include <optional>
+#include <tuple>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -131,6 +133,21 @@ Result<Frames> Frames::build(const Profile& p, const FrameOptions& opts) {
   add_filter("ignore", opts.ignore);
   add_filter("hide", opts.hide);
   add_filter("show", opts.show);
+  add_filter("tagfocus", opts.tagfocus);
+  add_filter("tagignore", opts.tagignore);
+  add_filter("tagshow", opts.tagshow);
+  add_filter("taghide", opts.taghide);
+  if (!opts.tagfocus.empty() || !opts.tagignore.empty()) {
+    const auto units = num_label_units(p);
+    for (auto [name, value, target] : {std::tuple{"tagfocus", &opts.tagfocus, &fr.tag_focus_},
+                                       std::tuple{"tagignore", &opts.tagignore, &fr.tag_ignore_}}) {
+      bool range = false;
+      auto f = compile_tag_filter(name, *value, units, &range);
+      if (!f) return tl::unexpected(f.error());
+      *target = std::move(*f);
+      if (range) fr.warnings_.push_back(fmt::format("{}:Interpreted '{}' as range, not regexp", name, *value));
+    }
+  }
 
   const IdIndex map_index(p.mappings);
   const IdIndex func_index(p.functions);
@@ -143,7 +160,8 @@ Result<Frames> Frames::build(const Profile& p, const FrameOptions& opts) {
   auto function_of = [&](const Line& ln) -> const Function& { return p.functions[func_index.find(ln.function_id)]; };
 
   // Filters, per location (pprof's FilterSamplesByName).
-  const bool filtering = fr.filtering_ = focus.active() || ignore.active() || hide.active() || show.active();
+  const bool filtering = fr.filtering_ =
+      focus.active() || ignore.active() || hide.active() || show.active() || fr.tag_focus_ || fr.tag_ignore_;
   std::vector<LocView> views(p.locations.size());
   bool any_hidden = false;
   bool fm = false, im = false, hm = false, hnm = false;
@@ -273,6 +291,17 @@ Result<Frames> Frames::build(const Profile& p, const FrameOptions& opts) {
       li_code[li] = -static_cast<std::int32_t>(li) - 2;
     }
   }
+  // Whether the tag filters matched any sample the name filters kept.
+  if (fr.tag_focus_ || fr.tag_ignore_) {
+    bool tfm = false, tim = false;
+    for (const auto& s : p.samples) {
+      if (!fr.keeps_by_name(s)) continue;
+      tfm = tfm || !fr.tag_focus_ || fr.tag_focus_(s);
+      tim = tim || (fr.tag_ignore_ && fr.tag_ignore_(s));
+    }
+    if (fr.tag_focus_ && !tfm) fr.warnings_.push_back("TagFocus expression matched no samples");
+    if (fr.tag_ignore_ && !tim) fr.warnings_.push_back("TagIgnore expression matched no samples");
+  }
   std::uint64_t max_id = 0;
   for (const auto& l : p.locations) max_id = std::max(max_id, l.id);
   if (max_id <= p.locations.size() * 4 + 1024) {
@@ -286,6 +315,12 @@ Result<Frames> Frames::build(const Profile& p, const FrameOptions& opts) {
 
 bool Frames::keeps(const Sample& s) const {
   if (!filtering_) return true;
+  if (!keeps_by_name(s)) return false;
+  if (tag_focus_ && !tag_focus_(s)) return false;
+  return !(tag_ignore_ && tag_ignore_(s));
+}
+
+bool Frames::keeps_by_name(const Sample& s) const {
   bool focused = false, any_left = false;
   for (auto id : s.location_ids) {
     const std::size_t li = loc_index_.find(id);

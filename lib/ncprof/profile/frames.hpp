@@ -5,6 +5,7 @@
 // sample walks its nodes root to leaf, inlined calls as frames of their
 // own. The top table and the flame graph both aggregate over this.
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -49,6 +50,10 @@ struct FrameNode {
 struct FrameOptions {
   Granularity granularity = Granularity::functions;
   std::string focus, ignore, hide, show;  // regular expressions
+  // Tag filters (see labels.hpp): tagfocus and tagignore select samples;
+  // tagshow and taghide only show among the active filters (they change
+  // labels, see filter_tags_by_name).
+  std::string tagfocus, tagignore, tagshow, taghide;
   // pprof's ObjNames (its source listings): every node keeps its binary
   // and its function's start line, not only nameless ones.
   bool obj_names = false;
@@ -65,7 +70,8 @@ class Frames {
   // "Focus expression matched no samples", ...
   const std::vector<std::string>& warnings() const { return warnings_; }
 
-  // Whether a sample survives focus/ignore and keeps a frame after hide/show.
+  // Whether a sample survives focus/ignore and keeps a frame after
+  // hide/show, and passes the tag filters.
   bool keeps(const Sample& s) const;
 
   // The profile as pprof's filters leave it (FilterSamplesByName): samples
@@ -92,12 +98,14 @@ class Frames {
   }
 
  private:
+  bool keeps_by_name(const Sample& s) const;  // keeps() without the tag filters
   static constexpr std::int32_t kHidden = std::numeric_limits<std::int32_t>::min();
 
   std::vector<FrameNode> nodes_;
   std::vector<std::string> active_filters_;
   std::vector<std::string> warnings_;
   bool filtering_ = false;
+  std::function<bool(const Sample&)> tag_focus_, tag_ignore_;
   // Per location: focus decision (-1 none, 0 ignored, 1 focused), hidden.
   std::vector<signed char> loc_focus_;
   std::vector<char> loc_hidden_;

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "ncprof/profile/frames.hpp"
+#include "ncprof/profile/labels.hpp"
 #include "ncprof/profile/measure.hpp"
 #include "ncprof/util/arith.hpp"
 #include "ncprof/util/regex.hpp"
@@ -27,34 +28,11 @@ std::string pad10(const std::string& s) {
   return runes >= 10 ? s : std::string(10 - runes, ' ') + s;
 }
 
-// pprof's reading of a label: a string label when it has a value, a
-// numeric one when it has a number or a unit, else none.
-bool is_string_label(const Label& l) { return !l.str.empty(); }
-bool is_numeric_label(const Label& l) { return l.str.empty() && (l.num != 0 || !l.num_unit.empty()); }
 
 // A sample's labels as pprof's maps hold them: key -> values in order.
 using LabelMap = std::map<std::string, std::vector<std::string>>;
 
 }  // namespace
-
-std::map<std::string, std::string> num_label_units(const Profile& p) {
-  std::map<std::string, std::string> units;
-  std::set<std::string> keys;
-  std::set<const void*> seen;  // label sets are shared: look at each once
-  for (const auto& s : p.samples) {
-    if (s.labels.empty() || !seen.insert(s.labels.copy_id()).second) continue;
-    for (const auto& l : s.labels) {
-      if (!is_numeric_label(l)) continue;
-      keys.insert(l.key);
-      if (!l.num_unit.empty()) units.emplace(l.key, l.num_unit);
-    }
-  }
-  for (const auto& k : keys) {
-    if (units.count(k)) continue;
-    units[k] = k == "alignment" || k == "request" ? "bytes" : k;
-  }
-  return units;
-}
 
 namespace {
 

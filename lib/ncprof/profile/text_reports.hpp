@@ -39,9 +39,4 @@ struct SourceOptions {
 Result<std::string> render_list(const Profile& p, const TopOptions& opts, const std::string& pattern,
                                 const SourceOptions& src, std::vector<std::string>* missing = nullptr);
 
-// The unit of each numeric label key, as pprof's NumLabelUnits infers it:
-// the first unit seen with the key, else "bytes" for alignment and
-// request, else the key itself.
-std::map<std::string, std::string> num_label_units(const Profile& p);
-
 }  // namespace ncprof::profile

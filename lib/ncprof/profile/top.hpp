@@ -20,6 +20,7 @@ struct TopOptions {
   double node_fraction = 0.005;
   double edge_fraction = 0.001;
   std::string focus, ignore, hide, show;  // regular expressions
+  std::string tagfocus, tagignore, tagshow, taghide;  // see labels.hpp
   bool with_edges = false;  // fill each row's callers and callees (peek)
 
   // The frames these options select (granularity and the four filters).
@@ -30,6 +31,10 @@ struct TopOptions {
     fo.ignore = ignore;
     fo.hide = hide;
     fo.show = show;
+    fo.tagfocus = tagfocus;
+    fo.tagignore = tagignore;
+    fo.tagshow = tagshow;
+    fo.taghide = taghide;
     return fo;
   }
 };
