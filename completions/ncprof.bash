@@ -14,8 +14,8 @@ _ncprof() {
   services=$("${COMP_WORDS[0]}" __complete services "${cfg[@]}" 2>/dev/null) ||
     services="crawler source-manager classifier publisher-api publisher-router auth search"
   local target_opts="--all --config --host --insecure --cacert --format"
-  local select_opts="--base --diff-base --sample-index --focus --ignore --hide --show --granularity --tagfocus --tagignore --tagshow --taghide"
-  local top_opts="--base --diff-base --sample-index --nodecount --cum --focus --ignore --hide --show --granularity --tagfocus --tagignore --tagshow --taghide --no-trim --format"
+  local select_opts="--base --diff-base --sample-index --focus --ignore --hide --show --granularity --tagfocus --tagignore --tagshow --taghide --unit"
+  local top_opts="--base --diff-base --sample-index --nodecount --cum --focus --ignore --hide --show --granularity --tagfocus --tagignore --tagshow --taghide --unit --nodefraction --no-trim --format"
   local sub=""
   for w in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
     case $w in capture|health|top|traces|tags|peek|list|export|diff|merge|report|web|compare-heap|leak-check|goroutines|benchstat|bench) sub=$w; break ;; esac

@@ -67,6 +67,7 @@ complete -c ncprof -n "__fish_seen_subcommand_from web" -l no-browser -d 'Do not
 for cmd in top diff report web
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l sample-index -r -a 'inuse_space inuse_objects alloc_space alloc_objects cpu samples delay contentions'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l nodecount -r
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l nodefraction -r
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l cum
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l focus -r
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l ignore -r
@@ -77,6 +78,7 @@ for cmd in top diff report web
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l tagignore -r -d 'Drop samples with a label matching'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l tagshow -r -d 'Keep labels whose key matches'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l taghide -r -d 'Remove labels whose key matches'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l unit -r -a 'minimum auto B kB MB GB ns us ms s'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l no-trim
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l format -r -a 'text json'
 end
@@ -93,6 +95,7 @@ for cmd in traces tags peek list export
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l tagignore -r -d 'Drop samples with a label matching'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l tagshow -r -d 'Keep labels whose key matches'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l taghide -r -d 'Remove labels whose key matches'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l unit -r -a 'minimum auto B kB MB GB ns us ms s'
 end
 complete -c ncprof -n "__fish_seen_subcommand_from export" -l format -r -a 'folded speedscope pprof'
 complete -c ncprof -n "__fish_seen_subcommand_from list" -l source-path -r -F -d 'Where sources are'

@@ -35,6 +35,9 @@ inline const std::vector<OptionSet>& option_sets() {
       {{"-tagfocus=handler=endpoint4,endpoint2"}, {"--tagfocus", "handler=endpoint4,endpoint2"}},
       {{"-tagfocus=endpoint1"}, {"--tagfocus", "endpoint1"}},
       {{"-taghide=bytes"}, {"--taghide", "bytes"}},
+      {{"-unit=kB"}, {"--unit", "kB"}},
+      {{"-unit=auto"}, {"--unit", "auto"}},
+      {{"-nodefraction=0.05"}, {"--nodefraction", "0.05"}},
   };
   return sets;
 }

@@ -16,7 +16,7 @@ std::vector<OptionSet> selection_sets() {
   std::vector<OptionSet> out;
   for (const auto& set : option_sets()) {
     bool top_only = false;
-    for (const auto& a : set.nc) top_only = top_only || a == "--cum" || a == "--nodecount" || a == "--no-trim";
+    for (const auto& a : set.nc) top_only = top_only || a == "--cum" || a == "--nodecount" || a == "--no-trim" || a == "--nodefraction";
     if (!top_only) out.push_back(set);
   }
   return out;

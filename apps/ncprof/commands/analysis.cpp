@@ -24,6 +24,8 @@ void TopFlags::add_selection_to(CLI::App& cmd) {
   cmd.add_option("--tagfocus", tagfocus,
                  "Only samples with a label matching: RE[,RE] on key:value, key=RE, or a value range such as 1kb:1mb");
   cmd.add_option("--tagignore", tagignore, "Drop samples with a label matching (the forms of --tagfocus)");
+  cmd.add_option("--unit", unit, "Unit of the values shown: minimum, auto, or a unit such as kB, MB, ms, s")
+      ->capture_default_str();
   cmd.add_option("--tagshow", tagshow, "Keep only labels whose key matches this regexp");
   cmd.add_option("--taghide", taghide, "Remove labels whose key matches this regexp");
 }
@@ -31,6 +33,9 @@ void TopFlags::add_selection_to(CLI::App& cmd) {
 void TopFlags::add_to(CLI::App& cmd, bool with_format) {
   add_selection_to(cmd);
   cmd.add_option("--nodecount", nodecount, "Show at most N nodes (0: all)")->check(at_least(0))->capture_default_str();
+  cmd.add_option("--nodefraction", nodefraction, "Drop nodes whose cum is below this fraction of the total")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   cmd.add_flag("--cum", cum, "Sort by cumulative value");
   cmd.add_flag("--no-trim", no_trim, "Keep nodes below 0.5% of the total");
   if (with_format) {
@@ -51,6 +56,8 @@ Result<profile::TopOptions> TopFlags::options() const {
   o.tagignore = tagignore;
   o.tagshow = tagshow;
   o.taghide = taghide;
+  o.output_unit = unit;
+  o.node_fraction = nodefraction;
   o.trim = !no_trim;
   auto g = profile::parse_granularity(granularity);
   if (!g) return tl::unexpected(g.error());

@@ -17,6 +17,8 @@ struct TopFlags {
   bool cum = false;
   std::string focus, ignore, hide, show;
   std::string tagfocus, tagignore, tagshow, taghide;
+  std::string unit = "minimum";
+  double nodefraction = 0.005;
   std::string granularity = "functions";
   bool no_trim = false;
   std::string format = "text";

@@ -330,7 +330,7 @@ Result<std::string> render_list(const Profile& p, const TopOptions& opts, const 
   // pprof's list: line granularity, binaries kept in the nodes.
   TopOptions o = opts;
   o.granularity = Granularity::lines;
-  auto basis = report_basis(p, o.sample_index);
+  auto basis = report_basis(p, o.sample_index, o.output_unit);
   if (!basis) return tl::unexpected(basis.error());
   FrameOptions fo = o.frame_options();
   fo.obj_names = true;

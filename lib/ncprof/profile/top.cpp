@@ -39,7 +39,7 @@ std::string time_label(std::int64_t nanos) {
 
 std::string TopReport::format_value(std::int64_t v) const { return scaled_label(v, sample_unit, output_unit); }
 
-Result<ReportBasis> report_basis(const Profile& p, const std::string& sample_index) {
+Result<ReportBasis> report_basis(const Profile& p, const std::string& sample_index, const std::string& output_unit) {
   if (p.sample_types.empty()) return fail(ErrorKind::bad_input, "profile has no samples");
   auto index = find_sample_index(p, sample_index);
   if (!index) {
@@ -50,7 +50,7 @@ Result<ReportBasis> report_basis(const Profile& p, const std::string& sample_ind
   b.index = *index;
   b.report.sample_type = p.sample_types[b.index].type;
   b.report.sample_unit = p.sample_types[b.index].unit;
-  b.report.output_unit = "minimum";
+  b.report.output_unit = output_unit.empty() ? "minimum" : output_unit;
   // The total is taken before any filter, as pprof does; a -diff_base
   // profile is measured against its base.
   std::int64_t total = 0, diff_total = 0;
@@ -64,7 +64,7 @@ Result<ReportBasis> report_basis(const Profile& p, const std::string& sample_ind
 }
 
 Result<Selection> select_frames(const Profile& p, const TopOptions& opts) {
-  auto basis = report_basis(p, opts.sample_index);
+  auto basis = report_basis(p, opts.sample_index, opts.output_unit);
   if (!basis) return tl::unexpected(basis.error());
   auto frames = Frames::build(p, opts.frame_options());
   if (!frames) return tl::unexpected(frames.error());
@@ -72,7 +72,7 @@ Result<Selection> select_frames(const Profile& p, const TopOptions& opts) {
 }
 
 Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
-  auto basis = report_basis(p, opts.sample_index);
+  auto basis = report_basis(p, opts.sample_index, opts.output_unit);
   if (!basis) return tl::unexpected(basis.error());
   const std::size_t si = basis->index;
   TopReport r = std::move(basis->report);
@@ -261,8 +261,8 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
     }
   }
 
-  // Output unit: pprof's "minimum" selection.
-  {
+  // Output unit: pprof's "minimum" selection, unless one was asked for.
+  if (r.output_unit == "minimum") {
     std::int64_t min_value = 0;
     for (auto n : graph) {
       const Node& x = nodes[static_cast<std::size_t>(n)];

@@ -21,6 +21,9 @@ struct TopOptions {
   double edge_fraction = 0.001;
   std::string focus, ignore, hide, show;  // regular expressions
   std::string tagfocus, tagignore, tagshow, taghide;  // see labels.hpp
+  // pprof's -unit: "minimum" (top picks one unit for the table, other
+  // reports scale each value), "auto" (each value), or a unit (kB, ms...).
+  std::string output_unit = "minimum";
   bool with_edges = false;  // fill each row's callers and callees (peek)
 
   // The frames these options select (granularity and the four filters).
@@ -82,7 +85,8 @@ struct ReportBasis {
   std::size_t index = 0;
   TopReport report;  // sample type and unit, output unit, total; no rows
 };
-Result<ReportBasis> report_basis(const Profile& p, const std::string& sample_index);
+Result<ReportBasis> report_basis(const Profile& p, const std::string& sample_index,
+                                 const std::string& output_unit = "minimum");
 
 // The basis and the frames the options select, for the reports that walk
 // sample by sample (traces, tags, exports).
