@@ -78,7 +78,10 @@ Result<NumFilter> parse_range(const std::string& filter) {
   };
   auto v1 = parse(m[0].number);
   if (!v1) return fail(ErrorKind::usage, fmt::format("tag filter value {} is out of range", m[0].number));
-  auto [scaled, unit] = scale_value(*v1, m[0].unit, m[0].unit);
+  // Plain variables, not a structured binding: lambdas capture them.
+  const auto first = scale_value(*v1, m[0].unit, m[0].unit);
+  const double scaled = first.first;
+  const std::string unit = first.second;
   if (m.size() == 1) {
     if (filter == m[0].text) {
       return NumFilter([scaled, unit](std::int64_t v, const std::string& u) {
@@ -103,8 +106,9 @@ Result<NumFilter> parse_range(const std::string& filter) {
   if (filter != m[0].text + ":" + m[1].text) return NumFilter{};
   auto v2 = parse(m[1].number);
   if (!v2) return fail(ErrorKind::usage, fmt::format("tag filter value {} is out of range", m[1].number));
-  auto [scaled2, unit2] = scale_value(*v2, m[1].unit, unit);
-  if (unit != unit2) return NumFilter{};
+  const auto second = scale_value(*v2, m[1].unit, unit);
+  const double scaled2 = second.first;
+  if (unit != second.second) return NumFilter{};
   return NumFilter([scaled, scaled2, unit](std::int64_t v, const std::string& u) {
     auto [sv, su] = scale_value(v, u, unit);
     return su == unit && sv >= scaled && sv <= scaled2;
