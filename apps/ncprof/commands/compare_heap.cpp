@@ -2,6 +2,7 @@
 // GC of every target, now and after one shared wait; growth, where it grew,
 // and a verdict per service. Or two existing files: the guide's manual
 // before/after-load steps.
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <thread>
@@ -321,7 +322,9 @@ int run_compare_heap(CompareArgs args, const GlobalOptions& global) {
   };
   auto baselines = take(*services, "baseline");
   if (interrupted) {
-    fmt::print(stderr, "ncprof: interrupted\n");
+    // A signal as the captures end: the baselines already written stay.
+    const bool kept = std::any_of(baselines.begin(), baselines.end(), [](const auto& b) { return b.ok; });
+    fmt::print(stderr, "ncprof: interrupted{}\n", kept ? "; the baseline is kept" : "");
     return kExitInterrupted;
   }
   std::size_t waiting = 0;
