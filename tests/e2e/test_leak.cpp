@@ -192,10 +192,14 @@ TEST_CASE("compare-heap: growth over the limit FAILs, a quiet heap is OK, files 
 }
 
 TEST_CASE("compare-heap: several targets share one wait, a verdict each, two files compare too", "[leak][compare]") {
-  auto fleet = Fleet::start({leaky("crawler"), quiet("search")});
+  // 4 MiB/s over 3 s: far past the sampling noise of a heap profile (one
+  // sample per 512 KiB), even when a loaded machine delays the leak's ticks.
+  GoServiceOptions fast_leak = leaky("crawler");
+  fast_leak.leak_heap = 4 << 20;
+  auto fleet = Fleet::start({fast_leak, quiet("search")});
   const std::string out = fleet.dir + "/profiles";
   auto t0 = std::chrono::steady_clock::now();
-  auto r = run_ncprof({"compare-heap", "--all", "--interval", "2s", "--config", fleet.config, "--out", out, "--format",
+  auto r = run_ncprof({"compare-heap", "--all", "--interval", "3s", "--config", fleet.config, "--out", out, "--format",
                        "json"});
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   INFO(r.out << r.err);
