@@ -64,11 +64,9 @@ complete -c ncprof -n "__fish_seen_subcommand_from report web" -l cacert -r -F
 complete -c ncprof -n "__fish_seen_subcommand_from report" -s o -l output -r -F -d 'Output HTML file'
 complete -c ncprof -n "__fish_seen_subcommand_from web" -l http -r -d 'Address to listen on'
 complete -c ncprof -n "__fish_seen_subcommand_from web" -l no-browser -d 'Do not open a browser'
-for cmd in top diff report web
+# What selects samples and frames: every analysis command and the page.
+for cmd in top diff report web traces tags peek list export
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l sample-index -r -a 'inuse_space inuse_objects alloc_space alloc_objects cpu samples delay contentions'
-  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l nodecount -r
-  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l nodefraction -r
-  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l cum
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l focus -r
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l ignore -r
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l hide -r
@@ -79,23 +77,18 @@ for cmd in top diff report web
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l tagshow -r -d 'Keep labels whose key matches'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l taghide -r -d 'Remove labels whose key matches'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l unit -r -a 'minimum auto B kB MB GB ns us ms s'
+end
+# top's own table options.
+for cmd in top diff report web
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l nodecount -r
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l nodefraction -r
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l cum
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l no-trim
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l format -r -a 'text json'
 end
 for cmd in traces tags peek list export
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l base -r -F -d 'Subtract this profile'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l diff-base -r -F -d 'Compare against this profile'
-  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l sample-index -r -a 'inuse_space inuse_objects alloc_space alloc_objects cpu samples delay contentions'
-  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l focus -r
-  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l ignore -r
-  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l hide -r
-  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l show -r
-  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l granularity -r -a 'functions lines files addresses'
-  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l tagfocus -r -d 'Samples with a label matching'
-  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l tagignore -r -d 'Drop samples with a label matching'
-  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l tagshow -r -d 'Keep labels whose key matches'
-  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l taghide -r -d 'Remove labels whose key matches'
-  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l unit -r -a 'minimum auto B kB MB GB ns us ms s'
 end
 complete -c ncprof -n "__fish_seen_subcommand_from export" -l format -r -a 'folded speedscope pprof'
 complete -c ncprof -n "__fish_seen_subcommand_from list" -l source-path -r -F -d 'Where sources are'

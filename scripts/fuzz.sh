@@ -21,7 +21,8 @@ scripts/sanitize-build.sh --target "${TARGETS[@]/#/fuzz_}"
 
 seed() {  # target -> seed files
   case $1 in
-    profile | gzip) find tests/data -name '*.pprof' -o -name '*.pb.gz' ;;
+    profile) find tests/data tests/fuzz/seeds/profile -name '*.pprof' -o -name '*.pb.gz' -o -name '*.txt' ;;
+    gzip) find tests/data -name '*.pprof' -o -name '*.pb.gz' ;;
     goroutines) find tests/data -name 'goroutine-*' ;;
     bench) find tests/fuzz/seeds/bench tests/fixtures -name '*.txt' ;;
     config) find tests/fuzz/seeds/config -type f ;;
