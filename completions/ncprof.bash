@@ -14,8 +14,12 @@ _ncprof() {
   services=$("${COMP_WORDS[0]}" __complete services "${cfg[@]}" 2>/dev/null) ||
     services="crawler source-manager classifier publisher-api publisher-router auth search"
   local target_opts="--all --config --host --insecure --cacert --format"
-  local select_opts="--base --diff-base --sample-index --focus --ignore --hide --show --granularity --tagfocus --tagignore --tagshow --taghide --unit"
-  local top_opts="--base --diff-base --sample-index --nodecount --cum --focus --ignore --hide --show --granularity --tagfocus --tagignore --tagshow --taghide --unit --nodefraction --no-trim --format"
+  local frame_opts="--sample-index --focus --ignore --hide --show --show-from --prune-from --granularity --tagfocus --tagignore --tagshow --taghide --unit"
+  local select_opts="--base --diff-base --normalize $frame_opts"
+  local value_opts="--mean --drop-negative"
+  local table_opts="--nodecount --cum --nodefraction --no-trim"
+  local top_opts="$select_opts $value_opts $table_opts --format"
+  local page_opts="--base --diff-base $frame_opts $table_opts"
   local sub=""
   for w in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
     case $w in capture|health|top|traces|tags|peek|list|export|diff|merge|report|web|compare-heap|leak-check|goroutines|benchstat|bench) sub=$w; break ;; esac
@@ -41,13 +45,13 @@ _ncprof() {
     capture) COMPREPLY=($(compgen -W "$services $target_opts --type --duration --out --gc --debug --delta --timeout --concurrency --max-bytes" -- "$cur")) ;;
     health) COMPREPLY=($(compgen -W "$services $target_opts --watch --timeout" -- "$cur")) ;;
     top) COMPREPLY=($(compgen -f -W "$top_opts" -- "$cur")) ;;
-    traces|tags|peek) COMPREPLY=($(compgen -f -W "$select_opts" -- "$cur")) ;;
-    list) COMPREPLY=($(compgen -f -W "$select_opts --source-path --trim-path" -- "$cur")) ;;
+    traces|tags|peek) COMPREPLY=($(compgen -f -W "$select_opts $value_opts" -- "$cur")) ;;
+    list) COMPREPLY=($(compgen -f -W "$select_opts $value_opts --source-path --trim-path" -- "$cur")) ;;
     export) COMPREPLY=($(compgen -f -W "$select_opts --format --output -o" -- "$cur")) ;;
     diff) COMPREPLY=($(compgen -f -W "${top_opts/--base /} --output -o" -- "$cur")) ;;
     merge) COMPREPLY=($(compgen -f -W "--output -o" -- "$cur")) ;;
-    report) COMPREPLY=($(compgen -f -W "$services ${top_opts/--format/} --title --type --duration --timeout --config --host --insecure --cacert --output -o" -- "$cur")) ;;
-    web) COMPREPLY=($(compgen -f -W "$services ${top_opts/--format/} --title --type --duration --timeout --config --host --insecure --cacert --http --no-browser" -- "$cur")) ;;
+    report) COMPREPLY=($(compgen -f -W "$services $page_opts --title --type --duration --timeout --config --host --insecure --cacert --output -o" -- "$cur")) ;;
+    web) COMPREPLY=($(compgen -f -W "$services $page_opts --title --type --duration --timeout --config --host --insecure --cacert --http --no-browser" -- "$cur")) ;;
     compare-heap) COMPREPLY=($(compgen -f -W "$services $target_opts --baseline-file --current-file --interval --sample-index --warn --fail --warn-rate --fail-rate --min-growth --out --timeout --html" -- "$cur")) ;;
     leak-check) COMPREPLY=($(compgen -W "$services $target_opts --interval --count --warmup --alpha --min-heap-rate --min-goroutine-rate --min-growth --min-samples --timeout --log-dir --html" -- "$cur")) ;;
     benchstat) COMPREPLY=($(compgen -f -W "--alpha --confidence --format" -- "$cur")) ;;

@@ -77,6 +77,16 @@ for cmd in top diff report web traces tags peek list export
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l tagshow -r -d 'Keep labels whose key matches'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l taghide -r -d 'Remove labels whose key matches'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l unit -r -a 'minimum auto B kB MB GB ns us ms s'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l show-from -r -d 'Drop frames above the root-most match'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l prune-from -r -d 'Drop frames beneath the match'
+end
+# How values are shown, and scaling to the base, in the text reports.
+for cmd in top diff traces tags peek list
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l mean -d 'Values per sample count'
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l drop-negative -d 'Leave out negative rows'
+end
+for cmd in top diff traces tags peek list export
+  complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l normalize -d 'Scale to the base total first'
 end
 # top's own table options.
 for cmd in top diff report web

@@ -38,6 +38,10 @@ inline const std::vector<OptionSet>& option_sets() {
       {{"-unit=kB"}, {"--unit", "kB"}},
       {{"-unit=auto"}, {"--unit", "auto"}},
       {{"-nodefraction=0.05"}, {"--nodefraction", "0.05"}},
+      // Values per sample count; stacks cut above and beneath a frame.
+      {{"-mean"}, {"--mean"}},
+      {{"-show_from=main\\."}, {"--show-from", "main\\."}},
+      {{"-prune_from=runtime\\.(gopark|mallocgc)|main\\.leaf"}, {"--prune-from", "runtime\\.(gopark|mallocgc)|main\\.leaf"}},
   };
   return sets;
 }

@@ -78,6 +78,18 @@ TEST_CASE("test data: heap sample indexes, -base, -diff_base and merged inputs",
   compare_all_option_sets({test_data_dir() + "/cpu-long.pb.gz", rt + "cpu.pprof"});
 }
 
+TEST_CASE("test data: -drop_negative and -normalize against a base", "[conformance]") {
+  const std::string rt = test_data_dir() + "/go-runtime/";
+  // The goroutine difference has negative rows; normalizing scales both
+  // profiles' differences.
+  compare_all_option_sets({rt + "goroutine-2.pprof"}, {"-base=" + rt + "goroutine-1.pprof", "-drop_negative"},
+                          {"--base", rt + "goroutine-1.pprof", "--drop-negative"});
+  compare_all_option_sets({rt + "heap-2.pprof"}, {"-base=" + rt + "heap-1.pprof", "-normalize"},
+                          {"--base", rt + "heap-1.pprof", "--normalize"});
+  compare_all_option_sets({rt + "goroutine-2.pprof"}, {"-diff_base=" + rt + "goroutine-1.pprof", "-normalize"},
+                          {"--diff-base", rt + "goroutine-1.pprof", "--normalize"});
+}
+
 TEST_CASE("profiles captured from the Go fixture: ncprof top equals go tool pprof -top", "[conformance][fixture]") {
   GoServiceOptions opts;
   opts.leak_heap = 200000;

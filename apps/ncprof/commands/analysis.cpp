@@ -28,10 +28,40 @@ void TopFlags::add_selection_to(CLI::App& cmd) {
       ->capture_default_str();
   cmd.add_option("--tagshow", tagshow, "Keep only labels whose key matches this regexp");
   cmd.add_option("--taghide", taghide, "Remove labels whose key matches this regexp");
+  cmd.add_option("--show-from", show_from, "Drop the frames above the root-most frame matching this regexp");
+  cmd.add_option("--prune-from", prune_from, "Drop the frames beneath the frame matching this regexp");
 }
 
-void TopFlags::add_to(CLI::App& cmd, bool with_format) {
+void TopFlags::add_value_options_to(CLI::App& cmd) {
+  cmd.add_flag("--mean", mean, "Show each value divided by the sample count (the first sample type), as pprof -mean");
+  cmd.add_flag("--drop-negative", drop_negative, "Leave out rows whose value is negative (of a --base difference)");
+}
+
+void BaseFlags::add_to(CLI::App& cmd, const std::string& base_help, const std::string& diff_help) {
+  auto* b = cmd.add_option("--base", base, base_help);
+  auto* d = cmd.add_option("--diff-base", diff_base, diff_help);
+  b->excludes(d);
+  cmd.add_flag("--normalize", normalize, "Scale the profile to the base's total before subtracting (pprof -normalize)");
+}
+
+Result<void> apply_base(profile::Profile& p, const BaseFlags& flags, const std::string& source,
+                        const profile::DecodeOptions& opts) {
+  if (flags.file().empty()) {
+    if (flags.normalize) return fail(ErrorKind::usage, "--normalize scales to a base: give --base or --diff-base");
+    return {};
+  }
+  auto b = profile::read_profile(flags.file(), opts);
+  if (!b) return tl::unexpected(b.error());
+  auto diff = profile::subtract_base(std::move(p), std::move(*b), !flags.diff_base.empty(), source, flags.file(),
+                                     flags.normalize);
+  if (!diff) return tl::unexpected(diff.error());
+  p = std::move(*diff);
+  return {};
+}
+
+void TopFlags::add_to(CLI::App& cmd, bool with_format, bool with_values) {
   add_selection_to(cmd);
+  if (with_values) add_value_options_to(cmd);
   cmd.add_option("--nodecount", nodecount, "Show at most N nodes (0: all)")->check(at_least(0))->capture_default_str();
   cmd.add_option("--nodefraction", nodefraction, "Drop nodes whose cum is below this fraction of the total")
       ->check(CLI::Range(0.0, 1.0))
@@ -56,6 +86,10 @@ Result<profile::TopOptions> TopFlags::options() const {
   o.tagignore = tagignore;
   o.tagshow = tagshow;
   o.taghide = taghide;
+  o.show_from = show_from;
+  o.prune_from = prune_from;
+  o.mean = mean;
+  o.drop_negative = drop_negative;
   o.output_unit = unit;
   o.node_fraction = nodefraction;
   o.trim = !no_trim;
@@ -73,19 +107,11 @@ Result<profile::DecodeOptions> decode_options(const GlobalOptions& global) {
   return o;
 }
 
-Result<profile::Profile> load_for_report(const std::vector<std::string>& files, const std::string& base,
-                                         const std::string& diff_base, const profile::DecodeOptions& opts,
-                                         const profile::TopOptions* opts_tags) {
+Result<profile::Profile> load_for_report(const std::vector<std::string>& files, const BaseFlags& base,
+                                         const profile::DecodeOptions& opts, const profile::TopOptions* opts_tags) {
   auto p = load_merged(files, opts, true);
   if (!p) return tl::unexpected(p.error());
-  const std::string& base_file = base.empty() ? diff_base : base;
-  if (!base_file.empty()) {
-    auto b = profile::read_profile(base_file, opts);
-    if (!b) return tl::unexpected(b.error());
-    auto diff = profile::subtract_base(std::move(*p), std::move(*b), !diff_base.empty(), files[0], base_file);
-    if (!diff) return tl::unexpected(diff.error());
-    *p = std::move(*diff);
-  }
+  if (auto ok = apply_base(*p, base, files[0], opts); !ok) return tl::unexpected(ok.error());
   if (opts_tags && (!opts_tags->tagshow.empty() || !opts_tags->taghide.empty())) {
     bool shown = false, hidden = false;
     if (auto ok = profile::filter_tags_by_name(*p, opts_tags->tagshow, opts_tags->taghide, &shown, &hidden); !ok) {

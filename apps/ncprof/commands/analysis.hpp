@@ -17,19 +17,41 @@ struct TopFlags {
   bool cum = false;
   std::string focus, ignore, hide, show;
   std::string tagfocus, tagignore, tagshow, taghide;
+  std::string show_from, prune_from;
+  bool mean = false;
+  bool drop_negative = false;
   std::string unit = "minimum";
   double nodefraction = 0.005;
   std::string granularity = "functions";
   bool no_trim = false;
   std::string format = "text";
 
-  // with_format: --format text|json (not for commands that write a page).
-  void add_to(CLI::App& cmd, bool with_format = true);
+  // with_format: --format text|json, with_values: --mean and
+  // --drop-negative (neither for the commands that draw a page).
+  void add_to(CLI::App& cmd, bool with_format = true, bool with_values = true);
   // Only what selects samples and frames: --sample-index, --focus,
   // --ignore, --hide, --show, --granularity, the tag filters.
   void add_selection_to(CLI::App& cmd);
+  // How the reports' values are shown: --mean, --drop-negative.
+  void add_value_options_to(CLI::App& cmd);
   Result<profile::TopOptions> options() const;
 };
+
+// --base FILE | --diff-base FILE, and --normalize.
+struct BaseFlags {
+  std::string base;
+  std::string diff_base;
+  bool normalize = false;
+
+  void add_to(CLI::App& cmd, const std::string& base_help = "Subtract this profile (pprof -base)",
+              const std::string& diff_help = "Compare against this profile (pprof -diff_base)");
+  const std::string& file() const { return base.empty() ? diff_base : base; }
+};
+
+// p minus the base the flags name (nothing without one); source names p
+// in messages.
+Result<void> apply_base(profile::Profile& p, const BaseFlags& flags, const std::string& source,
+                        const profile::DecodeOptions& opts);
 
 Result<profile::DecodeOptions> decode_options(const GlobalOptions& global);
 
@@ -42,8 +64,8 @@ Result<profile::Profile> load_merged(const std::vector<std::string>& files, cons
 // What pprof's sample-by-sample reports read: the files merged (even
 // one), minus --base or --diff-base, with the profile's own drop_frames,
 // and the labels --tagshow/--taghide of opts (when given) keep.
-Result<profile::Profile> load_for_report(const std::vector<std::string>& files, const std::string& base,
-                                         const std::string& diff_base, const profile::DecodeOptions& opts,
+Result<profile::Profile> load_for_report(const std::vector<std::string>& files, const BaseFlags& base,
+                                         const profile::DecodeOptions& opts,
                                          const profile::TopOptions* opts_tags = nullptr);
 
 // The rows of a top table as JSON, with top's percentage fields.

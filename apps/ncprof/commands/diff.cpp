@@ -15,6 +15,7 @@ struct DiffArgs {
   std::string current;
   std::string out;
   bool diff_base = false;
+  bool normalize = false;
   TopFlags flags;
 };
 
@@ -25,7 +26,8 @@ int run_diff(const DiffArgs& args, const GlobalOptions& global) {
   if (!base) return report_error(base.error());
   auto current = profile::read_profile(args.current, *dopts);
   if (!current) return report_error(current.error());
-  auto diff = profile::subtract_base(std::move(*current), std::move(*base), args.diff_base, args.current, args.base);
+  auto diff = profile::subtract_base(std::move(*current), std::move(*base), args.diff_base, args.current, args.base,
+                                     args.normalize);
   if (!diff) return report_error(diff.error());
   if (!args.out.empty()) {
     // -o writes the whole difference as a profile; the table's options
@@ -54,6 +56,7 @@ void add_diff_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions& gl
   cmd->add_option("-o,--output", args->out, "Write the diff profile here (gzip protobuf)");
   cmd->add_flag("--diff-base", args->diff_base,
                 "Mark base samples (pprof::base) so percentages are relative to the base, as pprof -diff_base");
+  cmd->add_flag("--normalize", args->normalize, "Scale NEW to BASE's total before subtracting (pprof -normalize)");
   args->flags.add_to(*cmd);
   cmd->callback([args, &dispatch, &global] { dispatch.run = [args, &global] { return run_diff(*args, global); }; });
 }

@@ -9,6 +9,7 @@
 #include "commands/commands.hpp"
 #include "ncprof/profile/codec.hpp"
 #include "ncprof/profile/export.hpp"
+#include "ncprof/profile/merge.hpp"
 #include "ncprof/util/files.hpp"
 #include "log.hpp"
 
@@ -18,27 +19,27 @@ namespace {
 
 struct ExportArgs {
   std::vector<std::string> files;
-  std::string base;
-  std::string diff_base;
+  BaseFlags base;
   std::string format = "folded";
   std::string out;
   TopFlags flags;
 };
 
 Result<std::string> render(const ExportArgs& args, const profile::TopOptions& opts, const profile::DecodeOptions& dopts) {
-  const std::string& base_file = args.base.empty() ? args.diff_base : args.base;
+  const std::string& base_file = args.base.file();
   if (args.format == "folded" && !base_file.empty()) {
     // difffolded.pl's form: each side on its own, stack by stack.
-    auto current = load_for_report(args.files, "", "", dopts, &opts);
+    auto current = load_for_report(args.files, {}, dopts, &opts);
     if (!current) return tl::unexpected(current.error());
-    auto base = load_for_report({base_file}, "", "", dopts, &opts);
+    auto base = load_for_report({base_file}, {}, dopts, &opts);
     if (!base) return tl::unexpected(base.error());
+    if (args.base.normalize) profile::normalize_to(*current, *base);
     return profile::export_folded_diff(*base, *current, opts);
   }
   if (args.format == "speedscope" && !base_file.empty()) {
     return fail(ErrorKind::usage, "speedscope has no differential view: export --format folded with --base instead");
   }
-  auto p = load_for_report(args.files, args.base, args.diff_base, dopts, &opts);
+  auto p = load_for_report(args.files, args.base, dopts, &opts);
   if (!p) return tl::unexpected(p.error());
   if (args.format == "folded") return profile::export_folded(*p, opts);
   if (args.format == "speedscope") return profile::export_speedscope(*p, opts, fmt::format("{}", fmt::join(args.files, ", ")));
@@ -90,9 +91,8 @@ void add_export_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions& 
       ->check(CLI::IsMember({"folded", "speedscope", "pprof"}))
       ->capture_default_str();
   cmd->add_option("-o,--output", args->out, "Output file (default: stdout)");
-  auto* base = cmd->add_option("--base", args->base, "Subtract this profile (folded: the two-column 'stack base new' form)");
-  auto* diff = cmd->add_option("--diff-base", args->diff_base, "Compare against this profile (as --base for folded)");
-  base->excludes(diff);
+  args->base.add_to(*cmd, "Subtract this profile (folded: the two-column 'stack base new' form)",
+                    "Compare against this profile (as --base for folded)");
   args->flags.add_selection_to(*cmd);
   cmd->callback([args, &dispatch, &global] { dispatch.run = [args, &global] { return run_export(*args, global); }; });
 }

@@ -243,7 +243,7 @@ void add_shared_options(CLI::App* cmd, ReportArgs& a) {
       ->capture_default_str();
   cmd->add_option("--duration", a.duration, "CPU profile length for a live target")->capture_default_str();
   cmd->add_option("--timeout", a.timeout, "Per-request timeout on top of --duration")->capture_default_str();
-  a.flags.add_to(*cmd, false);
+  a.flags.add_to(*cmd, false, false);
   a.targets.add_to(*cmd, false);
 }
 

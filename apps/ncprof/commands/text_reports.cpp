@@ -35,12 +35,12 @@ std::vector<std::string> go_source_roots() {
   return roots;
 }
 
-using Renderer = std::function<Result<std::string>(const profile::Profile&, const profile::TopOptions&)>;
+using Renderer = std::function<Result<std::string>(const profile::Profile&, const profile::TopOptions&,
+                                                   std::vector<std::string>* warnings)>;
 
 struct TextReportArgs {
   std::vector<std::string> files;
-  std::string base;
-  std::string diff_base;
+  BaseFlags base;
   TopFlags flags;
 };
 
@@ -49,9 +49,11 @@ int run_text_report(const TextReportArgs& args, const Renderer& render, const Gl
   if (!opts) return report_error(opts.error());
   auto dopts = decode_options(global);
   if (!dopts) return report_error(dopts.error());
-  auto p = load_for_report(args.files, args.base, args.diff_base, *dopts, &*opts);
+  auto p = load_for_report(args.files, args.base, *dopts, &*opts);
   if (!p) return report_error(p.error());
-  auto text = render(*p, *opts);
+  std::vector<std::string> warnings;
+  auto text = render(*p, *opts, &warnings);
+  for (const auto& w : warnings) warn(w);
   if (!text) {
     Error e = text.error();
     e.message = fmt::format("{}: {}", fmt::join(args.files, ", "), e.message);
@@ -72,10 +74,9 @@ void add_text_report(CLI::App& app, Dispatch& dispatch, const GlobalOptions& glo
   cmd->footer(footer);
   if (pattern) cmd->add_option("RE", *pattern, "Regular expression (Go's syntax) matching function names")->required();
   cmd->add_option("FILE", args->files, "Profile files (gzip or raw protobuf; several are merged)")->required();
-  auto* base = cmd->add_option("--base", args->base, "Subtract this profile (pprof -base)");
-  auto* diff = cmd->add_option("--diff-base", args->diff_base, "Compare against this profile (pprof -diff_base)");
-  base->excludes(diff);
+  args->base.add_to(*cmd);
   args->flags.add_selection_to(*cmd);
+  args->flags.add_value_options_to(*cmd);
   if (more) more(*cmd);
   cmd->callback([args, render, &dispatch, &global] {
     dispatch.run = [args, render, &global] { return run_text_report(*args, render, global); };
@@ -97,7 +98,9 @@ void add_peek_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions& gl
   add_text_report(
       app, dispatch, global, "peek", "Print the callers and callees of matching functions, as go tool pprof -peek",
       "Examples:\n  ncprof peek 'main\\.handle' cpu.pb.gz\n  ncprof peek retainBuffer heap.pb.gz --sample-index alloc_space",
-      [pattern](const profile::Profile& p, const profile::TopOptions& o) { return profile::render_peek(p, o, *pattern); },
+      [pattern](const profile::Profile& p, const profile::TopOptions& o, std::vector<std::string>* w) {
+        return profile::render_peek(p, o, *pattern, w);
+      },
       pattern);
 }
 
@@ -112,11 +115,11 @@ void add_list_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions& gl
       app, dispatch, global, "list", "Print annotated source of matching functions, as go tool pprof -list",
       "Examples:\n  ncprof list 'main\\.retainBuffer' heap.pb.gz\n"
       "  ncprof list spinHash cpu.pb.gz --source-path ~/src/crawler --trim-path /build",
-      [largs](const profile::Profile& p, const profile::TopOptions& o) {
+      [largs](const profile::Profile& p, const profile::TopOptions& o, std::vector<std::string>* w) {
         profile::SourceOptions src = largs->src;
         src.go_roots = go_source_roots();
         std::vector<std::string> missing;
-        auto text = profile::render_list(p, o, largs->pattern, src, &missing);
+        auto text = profile::render_list(p, o, largs->pattern, src, &missing, w);
         if (text && !missing.empty()) {
           warn(fmt::format("{} source file{} not found ({}); give --source-path or --trim-path", missing.size(),
                            missing.size() == 1 ? "" : "s", fmt::join(missing, ", ")));

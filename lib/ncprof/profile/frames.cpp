@@ -1,5 +1,6 @@
 #include "ncprof/profile/frames.hpp"
 #include "ncprof/profile/labels.hpp"
+#include "ncprof/profile/prune.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -116,6 +117,7 @@ struct LocView {
   std::vector<Line> lines;
   bool hidden = false;
   signed char focus = -1;  // -1 no entry, 0 ignored, 1 focused
+  signed char cut = 0;     // 1 show_from matched, 2 prune_from matched
 };
 
 }  // namespace
@@ -123,7 +125,8 @@ struct LocView {
 Result<Frames> Frames::build(const Profile& p, const FrameOptions& opts) {
   Frames fr;
   Matcher focus("focus", opts.focus), ignore("ignore", opts.ignore), hide("hide", opts.hide), show("show", opts.show);
-  for (const Matcher* m : {&focus, &ignore, &hide, &show}) {
+  Matcher show_from("show_from", opts.show_from), prune_from("prune_from", opts.prune_from);
+  for (const Matcher* m : {&focus, &ignore, &hide, &show, &show_from, &prune_from}) {
     if (!m->error().empty()) return fail(ErrorKind::usage, m->error());
   }
   auto add_filter = [&fr](const char* k, const std::string& v) {
@@ -133,6 +136,7 @@ Result<Frames> Frames::build(const Profile& p, const FrameOptions& opts) {
   add_filter("ignore", opts.ignore);
   add_filter("hide", opts.hide);
   add_filter("show", opts.show);
+  add_filter("show_from", opts.show_from);
   add_filter("tagfocus", opts.tagfocus);
   add_filter("tagignore", opts.tagignore);
   add_filter("tagshow", opts.tagshow);
@@ -160,21 +164,29 @@ Result<Frames> Frames::build(const Profile& p, const FrameOptions& opts) {
   auto function_of = [&](const Line& ln) -> const Function& { return p.functions[func_index.find(ln.function_id)]; };
 
   // Filters, per location (pprof's FilterSamplesByName).
-  const bool filtering = fr.filtering_ =
-      focus.active() || ignore.active() || hide.active() || show.active() || fr.tag_focus_ || fr.tag_ignore_;
+  fr.show_from_ = show_from.active();
+  fr.cutting_ = show_from.active() || prune_from.active();
+  const bool filtering = fr.filtering_ = focus.active() || ignore.active() || hide.active() || show.active() ||
+                                         fr.tag_focus_ || fr.tag_ignore_ || fr.cutting_;
   std::vector<LocView> views(p.locations.size());
   bool any_hidden = false;
-  bool fm = false, im = false, hm = false, hnm = false;
+  bool fm = false, im = false, hm = false, hnm = false, sfm = false;
   if (filtering) {
     // Cache regex results per function: [regex][function] -> -1 unknown, 0/1.
-    std::vector<std::vector<signed char>> cache(4, std::vector<signed char>(p.functions.size(), -1));
-    const Matcher* matchers[4] = {&focus, &ignore, &hide, &show};
+    std::vector<std::vector<signed char>> cache(6, std::vector<signed char>(p.functions.size(), -1));
+    const Matcher* matchers[6] = {&focus, &ignore, &hide, &show, &show_from, &prune_from};
+    constexpr int kPruneFrom = 5;
     auto line_matches = [&](int which, const Line& ln) {
       std::size_t fi = func_index.find(ln.function_id);
       signed char& c = cache[which][fi];
       if (c < 0) {
         const Function& f = p.functions[fi];
-        c = (matchers[which]->match(f.name) || matchers[which]->match(f.filename)) ? 1 : 0;
+        if (which == kPruneFrom) {
+          // prune_from looks at the simplified name only.
+          c = !f.name.empty() && matchers[which]->match(simplify_func(f.name)) ? 1 : 0;
+        } else {
+          c = (matchers[which]->match(f.name) || matchers[which]->match(f.filename)) ? 1 : 0;
+        }
       }
       return c == 1;
     };
@@ -215,12 +227,39 @@ Result<Frames> Frames::build(const Profile& p, const FrameOptions& opts) {
           hnm = true;
         }
       }
+      // show_from keeps a location's lines up to its root-most match (all
+      // of them when its binary matches); prune_from drops the lines
+      // beneath its leaf-most match.
+      if (show_from.active()) {
+        if (l.mapping_id != 0 && show_from.match(objfile_of(l))) {
+          v.cut |= 1;
+        } else {
+          for (std::size_t k = v.lines.size(); k-- > 0;) {
+            if (line_matches(4, v.lines[k])) {
+              v.lines.resize(k + 1);
+              v.cut |= 1;
+              break;
+            }
+          }
+        }
+        sfm = sfm || (v.cut & 1) != 0;
+      }
+      if (prune_from.active()) {
+        for (std::size_t k = 0; k < v.lines.size(); ++k) {
+          if (line_matches(kPruneFrom, v.lines[k])) {
+            v.lines.erase(v.lines.begin(), v.lines.begin() + static_cast<std::ptrdiff_t>(k));
+            v.cut |= 2;
+            break;
+          }
+        }
+      }
       any_hidden = any_hidden || v.hidden;
     }
     if (focus.active() && !fm) fr.warnings_.push_back("Focus expression matched no samples");
     if (ignore.active() && !im) fr.warnings_.push_back("Ignore expression matched no samples");
     if (hide.active() && !hm) fr.warnings_.push_back("Hide expression matched no samples");
     if (show.active() && !hnm) fr.warnings_.push_back("Show expression matched no samples");
+    if (show_from.active() && !sfm) fr.warnings_.push_back("ShowFrom expression matched no samples");
   }
 
   // Nodes: one per distinct NodeInfo at the chosen granularity; each
@@ -274,7 +313,9 @@ Result<Frames> Frames::build(const Profile& p, const FrameOptions& opts) {
     fr.loc_focus_.resize(p.locations.size());
     fr.loc_hidden_.resize(p.locations.size());
     fr.loc_lines_.resize(p.locations.size());
+    if (fr.cutting_) fr.loc_cut_.resize(p.locations.size());
     for (std::size_t i = 0; i < p.locations.size(); ++i) {
+      if (fr.cutting_) fr.loc_cut_[i] = views[i].hidden ? 0 : views[i].cut;
       fr.loc_focus_[i] = views[i].focus;
       fr.loc_hidden_[i] = views[i].hidden;
       fr.loc_lines_[i] = std::move(views[i].lines);
@@ -314,6 +355,9 @@ Result<Frames> Frames::build(const Profile& p, const FrameOptions& opts) {
 }
 
 bool Frames::keeps(const Sample& s) const {
+  // pprof's FilterSamplesByName always runs: a sample with no location is
+  // never "focused", so it goes even without filters.
+  if (s.location_ids.empty()) return false;
   if (!filtering_) return true;
   if (!keeps_by_name(s)) return false;
   if (tag_focus_ && !tag_focus_(s)) return false;
@@ -329,15 +373,40 @@ bool Frames::keeps_by_name(const Sample& s) const {
     focused = focused || f == 1;
     any_left = any_left || !loc_hidden_[li];
   }
+  if (show_from_ && focused && any_left) return cut_range(s).second > 0;
   return focused && any_left;
+}
+
+std::pair<std::size_t, std::size_t> Frames::cut_range(const Sample& s) const {
+  std::size_t lo = 0, hi = s.location_ids.size();
+  if (show_from_) {
+    // The root-most location show_from matched ends the stack.
+    while (hi > 0 && (loc_cut_[loc_index_.find(s.location_ids[hi - 1])] & 1) == 0) --hi;
+  }
+  // The leaf-most location prune_from matched starts it.
+  for (std::size_t f = 0; f < hi; ++f) {
+    if (loc_cut_[loc_index_.find(s.location_ids[f])] & 2) {
+      lo = f;
+      break;
+    }
+  }
+  return {lo, hi};
 }
 
 Profile Frames::filtered(const Profile& p) const {
   Profile out = p;
-  if (!filtering_) return out;
+  if (!filtering_) {
+    std::erase_if(out.samples, [](const Sample& s) { return s.location_ids.empty(); });
+    return out;
+  }
   for (std::size_t i = 0; i < out.locations.size(); ++i) out.locations[i].lines = loc_lines_[i];
   std::erase_if(out.samples, [this](const Sample& s) { return !keeps(s); });
   for (auto& s : out.samples) {
+    if (cutting_) {
+      const auto [lo, hi] = cut_range(s);
+      s.location_ids.erase(s.location_ids.begin() + static_cast<std::ptrdiff_t>(hi), s.location_ids.end());
+      s.location_ids.erase(s.location_ids.begin(), s.location_ids.begin() + static_cast<std::ptrdiff_t>(lo));
+    }
     std::erase_if(s.location_ids, [this](LocationRef id) { return loc_hidden_[loc_index_.find(id)] != 0; });
   }
   return out;

@@ -8,6 +8,8 @@
 #include <functional>
 #include <limits>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "ncprof/profile/profile.hpp"
@@ -54,6 +56,10 @@ struct FrameOptions {
   // tagshow and taghide only show among the active filters (they change
   // labels, see filter_tags_by_name).
   std::string tagfocus, tagignore, tagshow, taghide;
+  // pprof's -show_from (drop the frames above the highest, root-most,
+  // matching frame; samples without one go) and -prune_from (drop the
+  // frames beneath the lowest matching frame), after the filters above.
+  std::string show_from, prune_from;
   // pprof's ObjNames (its source listings): every node keeps its binary
   // and its function's start line, not only nameless ones.
   bool obj_names = false;
@@ -71,7 +77,7 @@ class Frames {
   const std::vector<std::string>& warnings() const { return warnings_; }
 
   // Whether a sample survives focus/ignore and keeps a frame after
-  // hide/show, and passes the tag filters.
+  // hide/show, and passes the tag filters (one without locations never does).
   bool keeps(const Sample& s) const;
 
   // The profile as pprof's filters leave it (FilterSamplesByName): samples
@@ -83,7 +89,9 @@ class Frames {
   template <class Fn>
   void walk(const Sample& s, Fn&& fn) const {
     const std::int32_t* codes = id_code_.empty() ? nullptr : id_code_.data();
-    for (std::size_t f = s.location_ids.size(); f-- > 0;) {
+    std::size_t lo = 0, hi = s.location_ids.size();
+    if (cutting_) std::tie(lo, hi) = cut_range(s);
+    for (std::size_t f = hi; f-- > lo;) {
       const std::uint64_t id = s.location_ids[f];
       const std::int32_t c = codes ? codes[id] : li_code_[loc_index_.find(id)];
       if (c >= 0) {
@@ -99,12 +107,19 @@ class Frames {
 
  private:
   bool keeps_by_name(const Sample& s) const;  // keeps() without the tag filters
+  // The frames [lo, hi) of a sample that show_from and prune_from leave
+  // (leaf first); hi is 0 when show_from matched none of them.
+  std::pair<std::size_t, std::size_t> cut_range(const Sample& s) const;
   static constexpr std::int32_t kHidden = std::numeric_limits<std::int32_t>::min();
 
   std::vector<FrameNode> nodes_;
   std::vector<std::string> active_filters_;
   std::vector<std::string> warnings_;
   bool filtering_ = false;
+  bool cutting_ = false;  // show_from or prune_from
+  bool show_from_ = false;
+  // Per location: 1 show_from matched it, 2 prune_from did (bits).
+  std::vector<signed char> loc_cut_;
   std::function<bool(const Sample&)> tag_focus_, tag_ignore_;
   // Per location: focus decision (-1 none, 0 ignored, 1 focused), hidden.
   std::vector<signed char> loc_focus_;

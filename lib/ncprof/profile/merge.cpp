@@ -322,8 +322,42 @@ void scale_profile(Profile& p, double ratio) {
   });
 }
 
+void normalize_to(Profile& p, const Profile& base) {
+  const std::size_t n = p.sample_types.size();
+  if (base.sample_types.size() != n) return;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (p.sample_types[i].type != base.sample_types[i].type || p.sample_types[i].unit != base.sample_types[i].unit) {
+      return;
+    }
+  }
+  std::vector<std::int64_t> base_sum(n, 0), sum(n, 0);
+  for (const auto& s : base.samples) {
+    for (std::size_t i = 0; i < n && i < s.values.size(); ++i) base_sum[i] = util::wrap_add(base_sum[i], s.values[i]);
+  }
+  for (const auto& s : p.samples) {
+    for (std::size_t i = 0; i < n && i < s.values.size(); ++i) sum[i] = util::wrap_add(sum[i], s.values[i]);
+  }
+  std::vector<double> ratio(n, 1.0);
+  bool all_ones = true;
+  for (std::size_t i = 0; i < n; ++i) {
+    ratio[i] = sum[i] == 0 ? 0.0 : static_cast<double>(base_sum[i]) / static_cast<double>(sum[i]);
+    all_ones = all_ones && ratio[i] == 1.0;
+  }
+  if (all_ones) return;
+  std::erase_if(p.samples, [&ratio](Sample& s) {
+    bool keep = false;
+    for (std::size_t i = 0; i < s.values.size() && i < ratio.size(); ++i) {
+      if (ratio[i] == 1.0) continue;
+      s.values[i] = util::go_float_to_int64(std::round(static_cast<double>(s.values[i]) * ratio[i]));
+      keep = keep || s.values[i] != 0;
+    }
+    return !keep;
+  });
+}
+
 Result<Profile> subtract_base(Profile current, Profile base, bool diff_base, const std::string& current_source,
-                              const std::string& base_source) {
+                              const std::string& base_source, bool normalize) {
+  if (normalize) normalize_to(current, base);
   if (diff_base) {
     // Each distinct label set gains pprof::base=true once.
     std::unordered_map<const void*, std::pair<Labels, Labels>> marked;  // keeps the source alive, as above

@@ -21,6 +21,12 @@ Result<Profile> merge_owned_profiles(std::vector<Profile> profiles, const std::v
 // all zero, as pprof's Scale does.
 void scale_profile(Profile& p, double ratio);
 
+// pprof's Normalize: scales each sample type of p so that its total is
+// the base's (pprof's ScaleN: only the types whose ratio is not 1 are
+// touched, and samples left zero in those go). No-op when the sample
+// types differ (the merge that follows reports it).
+void normalize_to(Profile& p, const Profile& base);
+
 // The label pprof puts on the samples of a -diff_base profile.
 inline constexpr const char* kBaseLabel = "pprof::base";
 
@@ -29,7 +35,8 @@ bool is_base_sample(const Sample& s);
 
 // `new - base`, as `go tool pprof -base` (diff_base = false) or
 // `-diff_base` (base samples labelled pprof::base=true).
+// With normalize, current is first scaled to the base's totals (pprof -normalize).
 Result<Profile> subtract_base(Profile current, Profile base, bool diff_base, const std::string& current_source,
-                              const std::string& base_source);
+                              const std::string& base_source, bool normalize = false);
 
 }  // namespace ncprof::profile

@@ -8,10 +8,6 @@
 
 namespace ncprof::profile {
 
-namespace {
-
-// pprof's simplifyFunc: drop a leading '.' and the argument list, but not
-// the parentheses of "(anonymous namespace)" or "operator()".
 std::string simplify_func(const std::string& name) {
   std::string f = name.rfind('.', 0) == 0 ? name.substr(1) : name;
   static const char* reserved[] = {"(anonymous namespace)", "operator()"};
@@ -35,8 +31,6 @@ std::string simplify_func(const std::string& name) {
   }
   return f;
 }
-
-}  // namespace
 
 Result<void> remove_uninteresting(Profile& p) {
   if (p.drop_frames.empty()) return {};

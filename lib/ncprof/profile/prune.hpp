@@ -9,4 +9,8 @@ namespace ncprof::profile {
 // the leaf) are removed from each sample, below its first user frame.
 Result<void> remove_uninteresting(Profile& p);
 
+// pprof's simplifyFunc: drop a leading '.' and the argument list, but not
+// the parentheses of "(anonymous namespace)" or "operator()".
+std::string simplify_func(const std::string& name);
+
 }  // namespace ncprof::profile

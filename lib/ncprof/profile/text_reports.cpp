@@ -42,16 +42,17 @@ struct WalkInputs {
   std::map<std::string, std::string> units;
 };
 
-Result<WalkInputs> walk_inputs(const Profile& p, const TopOptions& opts) {
+Result<WalkInputs> walk_inputs(const Profile& p, const TopOptions& opts, std::vector<std::string>* warnings) {
   auto sel = select_frames(p, opts);
   if (!sel) return tl::unexpected(sel.error());
+  if (warnings) *warnings = sel->frames.warnings();
   return WalkInputs{std::move(*sel), num_label_units(p)};
 }
 
 }  // namespace
 
-Result<std::string> render_traces(const Profile& p, const TopOptions& opts) {
-  auto in = walk_inputs(p, opts);
+Result<std::string> render_traces(const Profile& p, const TopOptions& opts, std::vector<std::string>* warnings) {
+  auto in = walk_inputs(p, opts, warnings);
   if (!in) return tl::unexpected(in.error());
   const auto& [sel, units] = *in;
   const TopReport& r = sel.basis.report;
@@ -81,7 +82,7 @@ Result<std::string> render_traces(const Profile& p, const TopOptions& opts) {
       std::sort(lines.begin(), lines.end());
       for (const auto& l : lines) out += l;
     }
-    const std::string value = r.format_value(s.values[sel.basis.index]);
+    const std::string value = r.format_value(sel.basis.value_of(s));
     for (std::size_t i = stack.size(); i-- > 0;) {
       const auto& [node, is_inline] = stack[i];
       out += fmt::format("{}   {}{}\n", pad10(i + 1 == stack.size() ? value : ""), sel.frames.nodes()[static_cast<std::size_t>(node)].name,
@@ -92,8 +93,8 @@ Result<std::string> render_traces(const Profile& p, const TopOptions& opts) {
   return out;
 }
 
-Result<std::string> render_tags(const Profile& p, const TopOptions& opts) {
-  auto in = walk_inputs(p, opts);
+Result<std::string> render_tags(const Profile& p, const TopOptions& opts, std::vector<std::string>* warnings) {
+  auto in = walk_inputs(p, opts, warnings);
   if (!in) return tl::unexpected(in.error());
   const auto& [sel, units] = *in;
 
@@ -142,7 +143,8 @@ Result<std::string> render_tags(const Profile& p, const TopOptions& opts) {
   return util::tabwrite(text, {0, 1, true});  // -tags prints no header
 }
 
-Result<std::string> render_peek(const Profile& p, const TopOptions& opts, const std::string& pattern) {
+Result<std::string> render_peek(const Profile& p, const TopOptions& opts, const std::string& pattern,
+                                std::vector<std::string>* warnings) {
   auto re = util::Regex::compile(pattern, "peek");
   if (!re) return tl::unexpected(re.error());
   // pprof's peek: top's graph untrimmed, every node with its edges.
@@ -152,6 +154,7 @@ Result<std::string> render_peek(const Profile& p, const TopOptions& opts, const 
   o.with_edges = true;
   auto r = compute_top(p, o);
   if (!r) return tl::unexpected(r.error());
+  if (warnings) *warnings = r->warnings;
   const std::string separator = "----------------------------------------------------------+-------------\n";
   std::string out;
   for (const auto& l : top_labels(p, *r)) out += l + '\n';
@@ -324,18 +327,20 @@ struct ListNode {
 }  // namespace
 
 Result<std::string> render_list(const Profile& p, const TopOptions& opts, const std::string& pattern,
-                                const SourceOptions& src, std::vector<std::string>* missing) {
+                                const SourceOptions& src, std::vector<std::string>* missing,
+                                std::vector<std::string>* warnings) {
   auto re = util::Regex::compile(pattern, "list");
   if (!re) return tl::unexpected(re.error());
   // pprof's list: line granularity, binaries kept in the nodes.
   TopOptions o = opts;
   o.granularity = Granularity::lines;
-  auto basis = report_basis(p, o.sample_index, o.output_unit);
+  auto basis = report_basis(p, o.sample_index, o.output_unit, o.mean);
   if (!basis) return tl::unexpected(basis.error());
   FrameOptions fo = o.frame_options();
   fo.obj_names = true;
   auto frames = Frames::build(p, fo);
   if (!frames) return tl::unexpected(frames.error());
+  if (warnings) *warnings = frames->warnings();
   const TopReport& r = basis->report;
   const std::size_t si = basis->index;
 
@@ -366,6 +371,7 @@ Result<std::string> render_list(const Profile& p, const TopOptions& opts, const 
   std::unordered_map<std::string, std::string> first_sprint;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     if (nodes[i].cum == 0 && nodes[i].flat == 0) continue;
+    if (o.drop_negative && is_negative_node(nodes[i].flat, nodes[i].cum)) continue;
     const NodeInfo& info = frames->nodes()[i].info;
     nodes[i].info = &info;
     nodes[i].sprint = info.sprint();

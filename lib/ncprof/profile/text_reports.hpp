@@ -12,15 +12,20 @@
 
 namespace ncprof::profile {
 
+// Each report can hand back what its filters warn about ("Focus expression
+// matched no samples", ...) through `warnings`, for stderr.
+
 // Each sample's stack (leaf first, inlined calls marked), labels and value.
-Result<std::string> render_traces(const Profile& p, const TopOptions& opts);
+Result<std::string> render_traces(const Profile& p, const TopOptions& opts,
+                                  std::vector<std::string>* warnings = nullptr);
 
 // Every label key with its values' totals and shares of the key's total.
-Result<std::string> render_tags(const Profile& p, const TopOptions& opts);
+Result<std::string> render_tags(const Profile& p, const TopOptions& opts, std::vector<std::string>* warnings = nullptr);
 
 // The callers and callees of every function whose name matches `pattern`
 // (pprof's -peek=RE); no match is a usage error naming the pattern.
-Result<std::string> render_peek(const Profile& p, const TopOptions& opts, const std::string& pattern);
+Result<std::string> render_peek(const Profile& p, const TopOptions& opts, const std::string& pattern,
+                                std::vector<std::string>* warnings = nullptr);
 
 // Where `list` looks for sources (pprof's -source_path and -trim_path:
 // lists separated by ':'; an empty search path means the current
@@ -37,6 +42,7 @@ struct SourceOptions {
 // (pprof's -list=RE): flat and cum per line. `missing` gets the files that
 // could not be read.
 Result<std::string> render_list(const Profile& p, const TopOptions& opts, const std::string& pattern,
-                                const SourceOptions& src, std::vector<std::string>* missing = nullptr);
+                                const SourceOptions& src, std::vector<std::string>* missing = nullptr,
+                                std::vector<std::string>* warnings = nullptr);
 
 }  // namespace ncprof::profile

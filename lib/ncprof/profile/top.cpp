@@ -20,6 +20,11 @@ struct Node {
   const FrameNode* frame = nullptr;
   std::int64_t flat = 0;
   std::int64_t cum = 0;
+  // pprof's FlatDiv and CumDiv (with -mean): what flat and cum print divided by.
+  std::int64_t flat_div = 0;
+  std::int64_t cum_div = 0;
+  std::int64_t flat_value() const { return flat_div == 0 ? flat : util::wrap_div(flat, flat_div); }
+  std::int64_t cum_value() const { return cum_div == 0 ? cum : util::wrap_div(cum, cum_div); }
 };
 
 std::int64_t abs64(std::int64_t v) { return util::wrap_abs(v); }
@@ -39,7 +44,8 @@ std::string time_label(std::int64_t nanos) {
 
 std::string TopReport::format_value(std::int64_t v) const { return scaled_label(v, sample_unit, output_unit); }
 
-Result<ReportBasis> report_basis(const Profile& p, const std::string& sample_index, const std::string& output_unit) {
+Result<ReportBasis> report_basis(const Profile& p, const std::string& sample_index, const std::string& output_unit,
+                                 bool mean) {
   if (p.sample_types.empty()) return fail(ErrorKind::bad_input, "profile has no samples");
   auto index = find_sample_index(p, sample_index);
   if (!index) {
@@ -51,20 +57,31 @@ Result<ReportBasis> report_basis(const Profile& p, const std::string& sample_ind
   b.report.sample_type = p.sample_types[b.index].type;
   b.report.sample_unit = p.sample_types[b.index].unit;
   b.report.output_unit = output_unit.empty() ? "minimum" : output_unit;
+  b.mean = mean;
+  if (mean) b.report.sample_type = "mean_" + b.report.sample_type;
   // The total is taken before any filter, as pprof does; a -diff_base
   // profile is measured against its base.
-  std::int64_t total = 0, diff_total = 0;
+  std::int64_t total = 0, diff_total = 0, div = 0, diff_div = 0;
   for (const auto& s : p.samples) {
     std::int64_t v = abs64(s.values[b.index]);
+    const std::int64_t d = mean ? s.values[0] : 0;
     total = util::wrap_add(total, v);
-    if (is_base_sample(s)) diff_total = util::wrap_add(diff_total, v);
+    div = util::wrap_add(div, d);
+    if (is_base_sample(s)) {
+      diff_total = util::wrap_add(diff_total, v);
+      diff_div = util::wrap_add(diff_div, d);
+    }
   }
-  b.report.total = diff_total > 0 ? diff_total : total;
+  if (diff_total > 0) {
+    total = diff_total;
+    div = diff_div;
+  }
+  b.report.total = div != 0 ? util::wrap_div(total, div) : total;
   return b;
 }
 
 Result<Selection> select_frames(const Profile& p, const TopOptions& opts) {
-  auto basis = report_basis(p, opts.sample_index, opts.output_unit);
+  auto basis = report_basis(p, opts.sample_index, opts.output_unit, opts.mean);
   if (!basis) return tl::unexpected(basis.error());
   auto frames = Frames::build(p, opts.frame_options());
   if (!frames) return tl::unexpected(frames.error());
@@ -72,7 +89,7 @@ Result<Selection> select_frames(const Profile& p, const TopOptions& opts) {
 }
 
 Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
-  auto basis = report_basis(p, opts.sample_index, opts.output_unit);
+  auto basis = report_basis(p, opts.sample_index, opts.output_unit, opts.mean);
   if (!basis) return tl::unexpected(basis.error());
   const std::size_t si = basis->index;
   TopReport r = std::move(basis->report);
@@ -90,7 +107,7 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
   std::vector<char> used(p.samples.size(), 0);
   for (std::size_t i = 0; i < p.samples.size(); ++i) {
     const Sample& s = p.samples[i];
-    used[i] = s.values[si] != 0 && frames->keeps(s);
+    used[i] = (s.values[si] != 0 || (opts.mean && s.values[0] != 0)) && frames->keeps(s);
   }
 
   // Frames on inlinable nodes: at most this many call-edge visits below.
@@ -105,17 +122,23 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
       if (!used[i]) continue;
       ++mark;
       const std::int64_t w = p.samples[i].values[si];
+      const std::int64_t d = opts.mean ? p.samples[i].values[0] : 0;
       std::int32_t leaf = -1;
       walk(p.samples[i], [&](std::int32_t n, bool) {
-        auto& st = stamp[static_cast<std::size_t>(n)];
-        if (st != mark) {
-          st = mark;
-          cum[static_cast<std::size_t>(n)] = util::wrap_add(cum[static_cast<std::size_t>(n)], w);
+        const auto k = static_cast<std::size_t>(n);
+        if (stamp[k] != mark) {
+          stamp[k] = mark;
+          cum[k] = util::wrap_add(cum[k], w);
+          if (d != 0) nodes[k].cum_div = util::wrap_add(nodes[k].cum_div, d);
         }
-        inlinable_frames += opts.with_edges || nodes[static_cast<std::size_t>(n)].frame->inlinable;
+        inlinable_frames += opts.with_edges || nodes[k].frame->inlinable;
         leaf = n;
       });
-      if (leaf >= 0) flat[static_cast<std::size_t>(leaf)] = util::wrap_add(flat[static_cast<std::size_t>(leaf)], w);
+      if (leaf >= 0) {
+        const auto k = static_cast<std::size_t>(leaf);
+        flat[k] = util::wrap_add(flat[k], w);
+        if (d != 0) nodes[k].flat_div = util::wrap_add(nodes[k].flat_div, d);
+      }
     }
     for (std::size_t n = 0; n < nodes.size(); ++n) {
       nodes[n].flat = flat[n];
@@ -127,6 +150,7 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
   std::int64_t flat_total = 0;
   for (std::size_t n = 0; n < nodes.size(); ++n) {
     if (nodes[n].cum == 0 && nodes[n].flat == 0) continue;
+    if (opts.drop_negative && is_negative_node(nodes[n].flat, nodes[n].cum)) continue;
     graph.push_back(static_cast<std::int32_t>(n));
     flat_total = util::wrap_add(flat_total, nodes[n].flat);
   }
@@ -266,8 +290,8 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
     std::int64_t min_value = 0;
     for (auto n : graph) {
       const Node& x = nodes[static_cast<std::size_t>(n)];
-      std::int64_t v = abs64(x.flat);
-      if (v == 0) v = abs64(x.cum);
+      std::int64_t v = abs64(x.flat_value());
+      if (v == 0) v = abs64(x.cum_value());
       if (v > 0 && (min_value == 0 || v < min_value)) min_value = v;
     }
     std::int64_t max_value = r.total;
@@ -305,12 +329,12 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts) {
   for (auto n : graph) {
     const auto i = static_cast<std::size_t>(n);
     const Node& x = nodes[i];
-    r.rows.push_back(TopRow{x.frame->name, labels[i], x.flat, x.cum, {}, {}});
+    r.rows.push_back(TopRow{x.frame->name, labels[i], x.flat_value(), x.cum_value(), {}, {}});
     if (opts.with_edges) {
       r.rows.back().callers = edges_of(callers[i]);
       r.rows.back().callees = edges_of(callees[i]);
     }
-    r.shown_flat = util::wrap_add(r.shown_flat, x.flat);
+    r.shown_flat = util::wrap_add(r.shown_flat, x.flat_value());
   }
   return r;
 }

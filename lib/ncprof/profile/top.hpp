@@ -7,6 +7,7 @@
 
 #include "ncprof/profile/frames.hpp"
 #include "ncprof/profile/profile.hpp"
+#include "ncprof/util/arith.hpp"
 #include "ncprof/util/error.hpp"
 
 namespace ncprof::profile {
@@ -21,6 +22,13 @@ struct TopOptions {
   double edge_fraction = 0.001;
   std::string focus, ignore, hide, show;  // regular expressions
   std::string tagfocus, tagignore, tagshow, taghide;  // see labels.hpp
+  std::string show_from, prune_from;                  // see FrameOptions
+  // pprof's -mean: each value divided by the samples' first value (the
+  // count), per row and in the total.
+  bool mean = false;
+  // pprof's -drop_negative: no rows whose flat (or, at zero flat, cum) is
+  // negative.
+  bool drop_negative = false;
   // pprof's -unit: "minimum" (top picks one unit for the table, other
   // reports scale each value), "auto" (each value), or a unit (kB, ms...).
   std::string output_unit = "minimum";
@@ -38,6 +46,8 @@ struct TopOptions {
     fo.tagignore = tagignore;
     fo.tagshow = tagshow;
     fo.taghide = taghide;
+    fo.show_from = show_from;
+    fo.prune_from = prune_from;
     return fo;
   }
 };
@@ -50,6 +60,10 @@ struct TopEdge {
   std::int64_t weight = 0;
   bool is_inline = false;
 };
+
+// pprof's isNegative, what -drop_negative drops: a negative flat, or a
+// zero flat and a negative cum.
+inline bool is_negative_node(std::int64_t flat, std::int64_t cum) { return flat < 0 || (flat == 0 && cum < 0); }
 
 struct TopRow {
   std::string name;
@@ -83,10 +97,20 @@ Result<TopReport> compute_top(const Profile& p, const TopOptions& opts);
 // picks one.
 struct ReportBasis {
   std::size_t index = 0;
+  bool mean = false;
   TopReport report;  // sample type and unit, output unit, total; no rows
+
+  // A sample's value as the report shows it (divided by its first value
+  // with mean).
+  std::int64_t value_of(const Sample& s) const {
+    const std::int64_t v = s.values[index];
+    return mean && s.values[0] != 0 ? util::wrap_div(v, s.values[0]) : v;
+  }
 };
+// With mean, the type is "mean_<type>" and the total is divided by the
+// samples' first values.
 Result<ReportBasis> report_basis(const Profile& p, const std::string& sample_index,
-                                 const std::string& output_unit = "minimum");
+                                 const std::string& output_unit = "minimum", bool mean = false);
 
 // The basis and the frames the options select, for the reports that walk
 // sample by sample (traces, tags, exports).

@@ -22,6 +22,11 @@ constexpr std::int64_t wrap_neg(std::int64_t a) { return wrap_sub(0, a); }
 // Go's abs on int64: negative values negated, wrapping.
 constexpr std::int64_t wrap_abs(std::int64_t a) { return a < 0 ? wrap_neg(a) : a; }
 
+// a / b for b != 0 as Go computes it: INT64_MIN / -1 is INT64_MIN.
+constexpr std::int64_t wrap_div(std::int64_t a, std::int64_t b) {
+  return b == -1 ? wrap_neg(a) : a / b;
+}
+
 // int64(f) as Go computes it on amd64: out of range and NaN give INT64_MIN.
 inline std::int64_t go_float_to_int64(double f) {
   if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0)) return std::numeric_limits<std::int64_t>::min();
