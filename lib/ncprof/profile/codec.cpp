@@ -11,6 +11,7 @@
 
 #include "ncprof/util/files.hpp"
 #include "ncprof/profile/folded.hpp"
+#include "ncprof/profile/legacy_text.hpp"
 #include "ncprof/profile/wire.hpp"
 #include "ncprof/util/gzip.hpp"
 #include "profile.pb.h"
@@ -498,6 +499,9 @@ Result<Profile> parse_checked(std::string_view raw, const std::string& source, c
   }
   auto prof = parse_wire(raw, source);
   if (!prof) {
+    // The debug=1 texts of net/http/pprof ("heap profile: ...",
+    // "goroutine profile: total N", "--- mutex:").
+    if (looks_legacy_text(raw)) return parse_legacy_text(raw, source);
     // Text whose first line is "frame;frame;... count": folded stacks.
     if (looks_folded(raw)) return parse_folded(raw, source);
     // Say what the body looks like when it is plainly not a profile.

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "ncprof/util/strings.hpp"
+
 namespace ncprof::profile {
 
 namespace {
@@ -25,14 +27,6 @@ bool split_line(std::string_view line, FoldedLine& out) {
   out.stack = line.substr(0, sp);
   while (!out.stack.empty() && out.stack.back() == ' ') out.stack.remove_suffix(1);
   return !out.stack.empty();
-}
-
-std::string shown(std::string_view line) {
-  std::string s(line.substr(0, 60));
-  for (auto& c : s) {
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-  }
-  return line.size() > 60 ? s + "..." : s;
 }
 
 }  // namespace
@@ -71,7 +65,7 @@ Result<Profile> parse_folded(std::string_view text, const std::string& source) {
     FoldedLine fl;
     if (!split_line(line, fl)) {
       return fail(ErrorKind::bad_input, fmt::format("{}:{}: not a folded stack line (\"frame;frame;... count\"): \"{}\"",
-                                                    source, lineno, shown(line)));
+                                                    source, lineno, util::line_excerpt(line)));
     }
     FoldedLine inner;
     two_columns = two_columns && split_line(fl.stack, inner);
@@ -84,7 +78,7 @@ Result<Profile> parse_folded(std::string_view text, const std::string& source) {
       std::string_view name = fl.stack.substr(from, end - from);
       if (name.empty()) {
         return fail(ErrorKind::bad_input, fmt::format("{}:{}: an empty frame name (\";;\") in \"{}\"", source, lineno,
-                                                      shown(line)));
+                                                      util::line_excerpt(line)));
       }
       auto [it, inserted] = ids.try_emplace(name, static_cast<LocationRef>(ids.size() + 1));
       if (inserted) {

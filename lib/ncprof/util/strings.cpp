@@ -235,4 +235,12 @@ Result<std::string> expand_env(const std::string& text) {
   return out;
 }
 
+std::string line_excerpt(std::string_view line) {
+  std::string s(line.substr(0, 60));
+  for (auto& c : s) {
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  }
+  return line.size() > 60 ? s + "..." : s;
+}
+
 }  // namespace ncprof::util

@@ -39,6 +39,10 @@ std::string printable(std::string_view text);
 // A name made safe as one part of a file name: only letters, digits, '.',
 // '-' and '_' (others become '_'), never "", "." or "..", so a service
 // called "../../x" cannot write outside its directory.
+// The start of a line for an error message: at most 60 bytes, control
+// characters as spaces, "..." when cut.
+std::string line_excerpt(std::string_view line);
+
 std::string file_name_part(std::string_view name);
 
 // Lines without their "\n" (and a "\r" before it); no empty last line.
