@@ -133,6 +133,15 @@ TEST_CASE("test data: ncprof list equals go tool pprof -list", "[conformance][tr
   compare_test_data("list=main\\.", 100);
 }
 
+TEST_CASE("an external corpus (when there is one) adds traces/tags/peek/list cases", "[conformance][traces]") {
+  auto files = profile_files(extra_corpus_dir());
+  INFO("external corpus: " << (extra_corpus_dir().empty() ? "none" : extra_corpus_dir()));
+  for (const char* report : {"traces", "tags", "peek=.", "list=main\\."}) {
+    for (const auto& f : files) compare(report, {f});
+  }
+  SUCCEED(files.size() << " external profiles compared");
+}
+
 TEST_CASE("traces, tags and peek: sample indexes, -base, -diff_base and merged inputs", "[conformance][traces]") {
   const std::string rt = test_data_dir() + "/go-runtime/";
   for (const char* report : {"traces", "tags", "peek=main|runtime\\.m", "list=runtime\\.(main|mcall)$"}) {
