@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "commands/bench_ab.hpp"
 #include "commands/bench_json.hpp"
 #include "commands/commands.hpp"
 #include "commands/target_flags.hpp"
@@ -30,8 +31,13 @@ struct BenchArgs {
   std::string compare_file;
   bool compare = false;
   std::string bench = ".";
-  std::string benchtime = "1s";
+  std::string benchtime;  // empty: 1s, or 0.5s with --against
   int count = 6;
+  std::string against;
+  int rounds = 20;
+  double min_ci = 1.05;
+  double max_alloc_increase = 10;
+  std::string cpu;
   bool benchmem = false;
   std::optional<double> fail_on;
   double alpha = 0.05;
@@ -152,7 +158,16 @@ int run_bench(BenchArgs args) {
       args.compare_file.clear();
     }
   }
+  if (args.benchtime.empty()) args.benchtime = args.against.empty() ? "1s" : "0.5s";
   if (args.count < 1) return report_usage(fmt::format("--count must be 1 or more (got {})", args.count));
+  if (!args.against.empty()) {
+    if (args.baseline || args.compare || !args.profile.empty()) {
+      return report_usage("--against measures both sides now: it goes without --baseline, --compare and --profile");
+    }
+    if (args.rounds < 10) return report_usage(fmt::format("--rounds must be 10 or more (got {})", args.rounds));
+    if (!(args.min_ci >= 1)) return report_usage("--min-ci is a ratio of 1 or more (1.05: 5% slower)");
+    if (!(args.max_alloc_increase >= 0)) return report_usage("--max-alloc-increase must be a percentage of 0 or more");
+  }
   if (!valid_benchtime(args.benchtime)) {
     return report_usage(fmt::format("--benchtime '{}' is not a go test benchtime (e.g. 1s, 500ms, 100x)", args.benchtime));
   }
@@ -170,6 +185,30 @@ int run_bench(BenchArgs args) {
   if (!targets) return report_error(targets.error());
   if (!args.profile.empty() && args.profile != "cpu" && args.profile != "mem") {
     return report_error(Error{ErrorKind::usage, "--profile is cpu or mem"});
+  }
+  if (!args.against.empty()) {
+    AgainstOptions ao;
+    ao.ref = args.against;
+    ao.bench = args.bench;
+    ao.benchtime = args.benchtime;
+    ao.cpu = args.cpu;
+    ao.benchmem = args.benchmem;
+    ao.rounds = args.rounds;
+    ao.gate.fail_on_pct = args.fail_on.value_or(25);
+    ao.gate.min_ci = args.min_ci;
+    ao.gate.max_alloc_increase = args.max_alloc_increase;
+    ao.text = args.format == "text";
+    nlohmann::json report = nlohmann::json::array();
+    int worst = kExitOk;
+    for (const auto& t : *targets) {
+      nlohmann::json entry = {{"service", t.name}, {"dir", t.dir}};
+      const int rc = run_against(t.name, t.dir, ao, entry);
+      if (rc == kExitUsage) return rc;
+      if (rc == kExitTargets || (rc == kExitFinding && worst == kExitOk)) worst = rc;
+      report.push_back(std::move(entry));
+    }
+    if (args.format == "json") fmt::print("{}\n", json_text(nlohmann::json{{"services", report}}));
+    return worst;
   }
   // Every service's baseline is found before anything runs.
   std::vector<std::optional<std::string>> base_files(targets->size());
@@ -287,17 +326,30 @@ int run_bench(BenchArgs args) {
 void add_bench_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions&) {
   auto args = std::make_shared<BenchArgs>();
   auto* cmd = app.add_subcommand("bench", "Run Go benchmarks per service, keep baselines, compare, gate CI");
-  cmd->footer("Examples:\n  ncprof bench --baseline\n  ncprof bench --compare --fail-on 10\n  ncprof bench --all --baseline");
+  cmd->footer(
+      "Examples:\n  ncprof bench --against origin/main            # the CI gate: both sides measured now\n"
+      "  ncprof bench --baseline\n  ncprof bench --compare --fail-on 10\n  ncprof bench --all --baseline");
   args->targets.add_to(*cmd);
   cmd->add_option("--dir", args->dir, "Benchmark directory (instead of the config's bench:)");
   cmd->add_flag("--baseline", args->baseline, "Save the run as benchmarks/baseline-<YYYY-MM-DD>.txt");
   auto* compare = cmd->add_option("--compare", args->compare_file, "Compare with the newest baseline, or with FILE")
                       ->expected(0, 1);
   cmd->add_option("--bench", args->bench, "Benchmarks to run (go test -bench)")->capture_default_str();
-  cmd->add_option("--benchtime", args->benchtime, "go test -benchtime")->capture_default_str();
+  cmd->add_option("--benchtime", args->benchtime, "go test -benchtime (default 1s; 0.5s with --against)");
+  cmd->add_option("--against", args->against,
+                  "Compare the working tree with git REF: both built and run now, interleaved, gated on paired ratios");
+  cmd->add_option("--rounds", args->rounds, "--against: rounds of every benchmark pair (10 or more; up to twice when unclear)")
+      ->capture_default_str();
+  cmd->add_option("--min-ci", args->min_ci, "--against: a regression's 95% CI must start above this ratio")
+      ->capture_default_str();
+  cmd->add_option("--max-alloc-increase", args->max_alloc_increase,
+                  "--against: percent more allocs/op or B/op allowed when they do not vary")
+      ->capture_default_str();
+  cmd->add_option("--cpu", args->cpu, "--against: go test -cpu for both sides");
   cmd->add_option("--count", args->count, "Runs of each benchmark (samples for the statistics)")->capture_default_str();
   cmd->add_flag("--benchmem", args->benchmem, "Report allocations (go test -benchmem)");
-  cmd->add_option("--fail-on", args->fail_on, "Exit 1 when a benchmark got worse by more than PCT percent, significantly");
+  cmd->add_option("--fail-on", args->fail_on,
+                  "Exit 1 when a benchmark got worse by more than PCT percent, significantly (--against: default 25)");
   cmd->add_option("--alpha", args->alpha, "Significance level for comparisons")->capture_default_str();
   cmd->add_option("--profile", args->profile, "Write per-package cpu or mem profiles into profiles/")
       ->check(CLI::IsMember({"cpu", "mem"}));
