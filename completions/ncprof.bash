@@ -35,6 +35,7 @@ _ncprof() {
       else COMPREPLY=($(compgen -W "text json" -- "$cur")); fi
       return ;;
     --profile) COMPREPLY=($(compgen -W "cpu mem" -- "$cur")); return ;;
+    --against) COMPREPLY=($(compgen -W "$(git for-each-ref --format='%(refname:short)' 2>/dev/null) HEAD" -- "$cur")); return ;;
     --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --granularity) COMPREPLY=($(compgen -W "functions lines files addresses" -- "$cur")); return ;;
     --sample-index) COMPREPLY=($(compgen -W "inuse_space inuse_objects alloc_space alloc_objects cpu samples delay contentions" -- "$cur")); return ;;
@@ -55,7 +56,7 @@ _ncprof() {
     compare-heap) COMPREPLY=($(compgen -f -W "$services $target_opts --baseline-file --current-file --interval --sample-index --warn --fail --warn-rate --fail-rate --min-growth --out --timeout --html" -- "$cur")) ;;
     leak-check) COMPREPLY=($(compgen -W "$services $target_opts --interval --count --warmup --alpha --min-heap-rate --min-goroutine-rate --min-growth --min-samples --timeout --log-dir --html" -- "$cur")) ;;
     benchstat) COMPREPLY=($(compgen -f -W "--alpha --confidence --format" -- "$cur")) ;;
-    bench) COMPREPLY=($(compgen -W "$services $target_opts --dir --baseline --compare --bench --benchtime --count --benchmem --fail-on --alpha --profile" -- "$cur")) ;;
+    bench) COMPREPLY=($(compgen -W "$services $target_opts --dir --baseline --compare --bench --benchtime --count --benchmem --fail-on --alpha --profile --against --rounds --min-ci --max-alloc-increase --cpu" -- "$cur")) ;;
     goroutines) COMPREPLY=($(compgen -f -W "$services --base --config --host --insecure --cacert --timeout --frames --format" -- "$cur")) ;;
   esac
 }

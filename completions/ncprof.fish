@@ -144,4 +144,9 @@ complete -c ncprof -n "__fish_seen_subcommand_from bench" -l count -r
 complete -c ncprof -n "__fish_seen_subcommand_from bench" -l benchmem
 complete -c ncprof -n "__fish_seen_subcommand_from bench" -l fail-on -r
 complete -c ncprof -n "__fish_seen_subcommand_from bench" -l profile -r -a 'cpu mem'
+complete -c ncprof -n "__fish_seen_subcommand_from bench" -l against -r -a '(git for-each-ref --format="%(refname:short)" 2>/dev/null)' -d 'Git ref to compare the working tree with'
+complete -c ncprof -n "__fish_seen_subcommand_from bench" -l rounds -r -d 'Rounds of each benchmark pair'
+complete -c ncprof -n "__fish_seen_subcommand_from bench" -l min-ci -r -d 'Floor of a regression CI'
+complete -c ncprof -n "__fish_seen_subcommand_from bench" -l max-alloc-increase -r -d 'Percent more allocs allowed'
+complete -c ncprof -n "__fish_seen_subcommand_from bench" -l cpu -r -d 'go test -cpu'
 complete -c ncprof -n "__fish_seen_subcommand_from compare-heap" -l html -r -F -d 'Page: where the heap grew'

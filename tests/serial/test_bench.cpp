@@ -1,6 +1,7 @@
 // ncprof bench and benchstat end to end: a small Go module with benchmarks,
 // one of which NCPROF_BENCH_SLOW makes three times slower.
 #include <filesystem>
+#include <set>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -34,7 +35,119 @@ std::vector<std::string> args(std::vector<std::string> a) {
   return a;
 }
 
+// The fixture as a git repository of one commit, for --against.
+std::string fixture_repo() {
+  const std::string dir = copy_fixture();
+  for (std::vector<std::string> git : {std::vector<std::string>{"git", "init", "-q"},
+                                       {"git", "add", "-A"},
+                                       {"git", "-c", "user.name=ncprof", "-c", "user.email=t@ncprof", "commit", "-qm", "base"}}) {
+    auto r = run(git, {}, std::chrono::seconds(60), dir);
+    REQUIRE(r.exit_code == 0);
+  }
+  return dir;
+}
+
+// Edits a file of the working tree: one string for another.
+void edit(const std::string& file, const std::string& from, const std::string& to) {
+  std::string text = read_file(file);
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+  write_file(file, text);
+}
+
+// A short gate run, as JSON.
+std::vector<std::string> ab(std::vector<std::string> a, const std::string& bench = "Normalize|Checksum|Split") {
+  a.insert(a.end(), {"--bench", bench, "--rounds", "10", "--benchtime", "50ms", "--format", "json"});
+  return a;
+}
+
 }  // namespace
+
+TEST_CASE("bench --against: a commit against itself passes; a 3x slower Normalize in the working tree fails, confirmed",
+          "[bench][against]") {
+  const std::string dir = fixture_repo();
+  auto same = run_ncprof(ab({"bench", "--dir", dir, "--against", "HEAD"}), go_env());
+  INFO(same.out << same.err);
+  REQUIRE(same.exit_code == 0);
+  auto doc = json::parse(same.out)["services"][0];
+  CHECK(doc["commit"].get<std::string>().size() == 40);
+  CHECK(doc["regressions"].empty());
+  std::set<std::string> names;
+  for (const auto& r : doc["results"]) {
+    names.insert(r["benchmark"].get<std::string>().substr(0, r["benchmark"].get<std::string>().find('-')));
+    CHECK(r["rounds"].get<int>() >= 10);
+    CHECK(r["verdict"] != "regressed");
+  }
+  CHECK(names == std::set<std::string>{"Checksum", "Normalize", "Split"});
+  // Both sides as Go benchmark files: benchstat reads them.
+  const std::string ref_file = doc["files"][0], head_file = doc["files"][1];
+  CHECK(read_file(ref_file).find("BenchmarkNormalize-") != std::string::npos);
+  auto bs = run_ncprof({"benchstat", ref_file, head_file});
+  CHECK(bs.exit_code == 0);
+  CHECK(bs.out.find("Normalize-") != std::string::npos);
+
+  // The working tree does three times the work in Normalize.
+  edit(dir + "/work.go", "const defaultSlowFactor = 1", "const defaultSlowFactor = 3");
+  auto slow = run_ncprof(ab({"bench", "--dir", dir, "--against", "HEAD"}), go_env());
+  INFO(slow.out << slow.err);
+  CHECK(slow.exit_code == 1);
+  auto sdoc = json::parse(slow.out)["services"][0];
+  REQUIRE(sdoc["regressions"].size() >= 1);
+  bool normalize_time = false;
+  for (const auto& r : sdoc["results"]) {
+    const std::string name = r["benchmark"];
+    if (r["verdict"] == "regressed" && r["confirmed"] == true) {
+      CHECK(name.rfind("Normalize-", 0) == 0);
+      if (r["unit"] == "sec/op") {
+        normalize_time = true;
+        CHECK(r["ratio"].get<double>() > 2);
+        CHECK(r["ci"][0].get<double>() > 1.05);
+      }
+    }
+  }
+  CHECK(normalize_time);
+  CHECK(slow.err.find("load average") != std::string::npos);  // the machine's state next to the failure
+  // The text form: the verdict table and benchstat's view.
+  auto text = run_ncprof({"bench", "--dir", dir, "--against", "HEAD", "--bench", "Normalize", "--rounds", "10",
+                          "--benchtime", "50ms"},
+                         go_env());
+  CHECK(text.exit_code == 1);
+  CHECK(text.out.find("REGRESSED (confirmed)") != std::string::npos);
+  CHECK(text.out.find("head/ref [95% CI]") != std::string::npos);
+  CHECK(text.out.find("vs base") != std::string::npos);
+}
+
+TEST_CASE("bench --against: build failures are exit 3 with the compiler's output; one-sided benchmarks are listed",
+          "[bench][against]") {
+  const std::string dir = fixture_repo();
+  write_file(dir + "/extra_test.go",
+             "package benchmod\n\nimport \"testing\"\n\nfunc BenchmarkOnlyHead(b *testing.B) {\n\tfor i := 0; i < b.N; i++ {\n\t}\n}\n");
+  auto r = run_ncprof(ab({"bench", "--dir", dir, "--against", "HEAD"}, "Split|OnlyHead"), go_env());
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  auto doc = json::parse(r.out)["services"][0];
+  REQUIRE(doc["only_head"].size() == 1);
+  CHECK(doc["only_head"][0].get<std::string>().find("BenchmarkOnlyHead") != std::string::npos);
+  for (const auto& res : doc["results"]) CHECK(res["benchmark"].get<std::string>().rfind("Split-", 0) == 0);
+
+  write_file(dir + "/broken_test.go", "package benchmod\n\nfunc helper() { undefinedThing() }\n");
+  auto broken = run_ncprof({"bench", "--dir", dir, "--against", "HEAD", "--rounds", "10"}, go_env());
+  CHECK(broken.exit_code == 3);
+  CHECK(broken.err.find("head: go test -c") != std::string::npos);
+  CHECK(broken.err.find("undefinedThing") != std::string::npos);
+
+  auto bad_ref = run_ncprof({"bench", "--dir", dir, "--against", "no-such-ref"}, go_env());
+  CHECK(bad_ref.exit_code == 2);
+  CHECK(bad_ref.err.find("'no-such-ref' is not a commit") != std::string::npos);
+  auto few = run_ncprof({"bench", "--dir", dir, "--against", "HEAD", "--rounds", "5"}, go_env());
+  CHECK(few.exit_code == 2);
+  auto mixed = run_ncprof({"bench", "--dir", dir, "--against", "HEAD", "--baseline"}, go_env());
+  CHECK(mixed.exit_code == 2);
+  auto not_git = run_ncprof({"bench", "--dir", copy_fixture(), "--against", "HEAD"}, go_env());
+  CHECK(not_git.exit_code == 2);
+  CHECK(not_git.err.find("needs a git work tree") != std::string::npos);
+}
 
 TEST_CASE("bench: baseline, then compare with and without a slowdown, gated at 10%", "[bench]") {
   const std::string dir = copy_fixture();

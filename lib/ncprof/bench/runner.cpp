@@ -1,8 +1,8 @@
 #include "ncprof/bench/runner.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
-#include <algorithm>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -66,7 +66,7 @@ std::optional<std::string> newest_baseline(const std::string& dir) {
   return best;
 }
 
-std::vector<GateHit> regressions(const std::vector<StatTable>& tables, double pct, double alpha) {
+std::vector<GateHit> regressions(const std::vector<StatTable>& tables, double pct, double alpha, double min_ci) {
   std::vector<GateHit> hits;
   for (const auto& t : tables) {
     const bool lower = lower_is_better(t.unit);
@@ -77,7 +77,18 @@ std::vector<GateHit> regressions(const std::vector<StatTable>& tables, double pc
         const double delta = (cell->summary.center / cell->baseline_center - 1) * 100;
         const bool significant = t.exact || cell->comparison.p <= alpha;
         const bool worse = lower ? delta > pct : delta < -pct;
-        if (significant && worse) hits.push_back({t.rows[r], t.unit, delta, cell->comparison.p});
+        bool apart = true;
+        if (!t.exact) {
+          const StatCell* base = t.cell(r, 0);
+          if (base) {
+            // Intervals from benchstat's summaries; an infinite end (too
+            // few samples) never clears the floor.
+            const double near = lower ? cell->summary.lo : base->summary.lo;
+            const double far = lower ? base->summary.hi : cell->summary.hi;
+            apart = std::isfinite(near) && std::isfinite(far) && far > 0 && near / far > min_ci;
+          }
+        }
+        if (significant && worse && apart) hits.push_back({t.rows[r], t.unit, delta, cell->comparison.p});
       }
     }
   }

@@ -44,7 +44,10 @@ struct GateHit {
 };
 
 // Benchmarks that got worse by more than pct with p <= alpha (assume=exact
-// units need no test), in the unit's bad direction.
-std::vector<GateHit> regressions(const std::vector<StatTable>& tables, double pct, double alpha);
+// units need no test), in the unit's bad direction, and with the two
+// medians' confidence intervals apart by more than min_ci (the new
+// interval's near end over the base's far end: not only the point
+// estimate past the threshold).
+std::vector<GateHit> regressions(const std::vector<StatTable>& tables, double pct, double alpha, double min_ci = 1.0);
 
 }  // namespace ncprof::bench
