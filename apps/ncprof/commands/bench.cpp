@@ -76,7 +76,8 @@ bool valid_benchtime(const std::string& s) {
   return any;
 }
 
-Result<std::vector<Target>> bench_targets(const BenchArgs& args) {
+// With --all, services without a benchmark directory go to `skipped`.
+Result<std::vector<Target>> bench_targets(const BenchArgs& args, std::vector<std::string>& skipped) {
   if (!args.dir.empty()) {
     std::string name = fs::absolute(args.dir).lexically_normal().filename().string();
     if (name.empty()) name = fs::absolute(args.dir).parent_path().filename().string();
@@ -91,7 +92,10 @@ Result<std::vector<Target>> bench_targets(const BenchArgs& args) {
   std::vector<Target> out;
   for (const auto& s : *services) {
     if (s.bench_dir.empty()) {
-      if (args.targets.all) continue;
+      if (args.targets.all) {
+        skipped.push_back(s.name);
+        continue;
+      }
       return fail(ErrorKind::usage,
                   fmt::format("service '{}' has no benchmark directory (set bench: in the config, or use --dir)", s.name));
     }
@@ -219,8 +223,14 @@ int run_bench(BenchArgs args) {
     bench::parse_bench(*text, args.compare_file, probe);
     if (probe.results.empty()) return report_usage(fmt::format("{}: no benchmark results in the baseline", args.compare_file));
   }
-  auto targets = bench_targets(args);
+  std::vector<std::string> skipped;
+  auto targets = bench_targets(args, skipped);
   if (!targets) return report_error(targets.error());
+  nlohmann::json skipped_json = nlohmann::json::array();
+  for (const auto& name : skipped) {
+    skipped_json.push_back({{"service", name}, {"skipped", "no benchmark directory (bench: in the config)"}});
+    if (args.format == "text") fmt::print("{}: skipped (no benchmark directory: bench: in the config)\n", name);
+  }
   if (!args.profile.empty() && args.profile != "cpu" && args.profile != "mem") {
     return report_error(Error{ErrorKind::usage, "--profile is cpu or mem"});
   }
@@ -236,7 +246,7 @@ int run_bench(BenchArgs args) {
     ao.gate.min_ci = args.min_ci;
     ao.gate.max_alloc_increase = args.max_alloc_increase;
     ao.text = args.format == "text";
-    nlohmann::json report = nlohmann::json::array();
+    nlohmann::json report = skipped_json;
     int worst = kExitOk;
     for (const auto& t : *targets) {
       nlohmann::json entry = {{"service", t.name}, {"dir", t.dir}};
@@ -264,7 +274,7 @@ int run_bench(BenchArgs args) {
   bench::RunOptions ro{args.bench, args.benchtime, args.count, args.benchmem, "go"};
   const CpuTimes start_times = read_cpu_times();
   bool any_failed = false, any_regression = false;
-  nlohmann::json report = nlohmann::json::array();
+  nlohmann::json report = skipped_json;
   const auto now = std::chrono::system_clock::now();
   for (std::size_t ti = 0; ti < targets->size(); ++ti) {
     const auto& t = (*targets)[ti];
