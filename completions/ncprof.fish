@@ -1,5 +1,5 @@
 # fish completion for ncprof. Install: copy to ~/.config/fish/completions/
-set -l commands capture health top traces tags peek list export diff merge report web compare-heap leak-check goroutines benchstat bench
+set -l commands capture health top traces tags peek list export diff merge report web compare-heap leak-check goroutines benchstat bench alerts
 # Service names from the config ncprof reads (--config on the line too).
 function __ncprof_services
   set -l words (commandline -opc)
@@ -26,6 +26,7 @@ complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a leak-che
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a goroutines -d 'Goroutines grouped by stack'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a benchstat -d 'Summarise and compare benchmark results'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a bench -d 'Run Go benchmarks, baselines, CI gate'
+complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a alerts -d 'Prometheus alert rules'
 complete -c ncprof -n "not __fish_seen_subcommand_from $commands" -l max-decompressed -r -d 'Refuse profiles inflating past SIZE'
 complete -c ncprof -s v -l verbose -d 'Every request, file and config on stderr'
 complete -c ncprof -s q -l quiet -d 'Errors only on stderr'
@@ -150,3 +151,10 @@ complete -c ncprof -n "__fish_seen_subcommand_from bench" -l min-ci -r -d 'Floor
 complete -c ncprof -n "__fish_seen_subcommand_from bench" -l max-alloc-increase -r -d 'Percent more allocs allowed'
 complete -c ncprof -n "__fish_seen_subcommand_from bench" -l cpu -r -d 'go test -cpu'
 complete -c ncprof -n "__fish_seen_subcommand_from compare-heap" -l html -r -F -d 'Page: where the heap grew'
+complete -c ncprof -n "__fish_seen_subcommand_from alerts" -l for -r -d 'How long before an alert fires'
+complete -c ncprof -n "__fish_seen_subcommand_from alerts" -l window -r -d 'Range of the growth fits'
+complete -c ncprof -n "__fish_seen_subcommand_from alerts" -l horizon -r -d 'How far ahead the heap is predicted'
+complete -c ncprof -n "__fish_seen_subcommand_from alerts" -l goroutine-rate -r -d 'Goroutines per second that alert'
+complete -c ncprof -n "__fish_seen_subcommand_from alerts" -l heap-limit -r -d 'Heap size predicted past'
+complete -c ncprof -n "__fish_seen_subcommand_from alerts" -l capture-errors -r -d 'Share of failing captures'
+complete -c ncprof -n "__fish_seen_subcommand_from alerts" -s o -l output -r -F

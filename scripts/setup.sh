@@ -13,7 +13,7 @@ PACKAGES=(
   libprotobuf-dev protobuf-compiler zlib1g-dev libdeflate-dev
   libexpected-dev libyaml-cpp-dev nlohmann-json3-dev catch2 libre2-dev libcpp-httplib-dev
   golang-go ca-certificates time gzip
-  zsh fish curl clang libclang-rt-dev chromium firefox-esr
+  zsh fish curl clang libclang-rt-dev chromium firefox-esr prometheus
 )
 
 missing=()
