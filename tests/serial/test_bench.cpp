@@ -64,7 +64,7 @@ std::vector<std::string> ab(std::vector<std::string> a, const std::string& bench
 
 }  // namespace
 
-TEST_CASE("bench --against: a commit against itself passes; a 3x slower Normalize in the working tree fails, confirmed",
+TEST_CASE("bench --against: a commit against itself passes, a 3x slower Normalize in the working tree fails (confirmed)",
           "[bench][against]") {
   const std::string dir = fixture_repo();
   auto same = run_ncprof(ab({"bench", "--dir", dir, "--against", "HEAD"}), go_env());
@@ -118,7 +118,7 @@ TEST_CASE("bench --against: a commit against itself passes; a 3x slower Normaliz
   CHECK(text.out.find("vs base") != std::string::npos);
 }
 
-TEST_CASE("bench --against: build failures are exit 3 with the compiler's output; one-sided benchmarks are listed",
+TEST_CASE("bench --against: build failures are exit 3 with the compiler's output, one-sided benchmarks are listed",
           "[bench][against]") {
   const std::string dir = fixture_repo();
   write_file(dir + "/extra_test.go",
