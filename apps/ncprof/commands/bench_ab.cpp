@@ -290,7 +290,8 @@ int run_against(const std::string& name, const std::string& dir, const AgainstOp
   fs::path common_dir = common && common->exit_code == 0 ? fs::path(trimmed(common->out)) : fs::path(toplevel) / ".git";
   if (common_dir.is_relative()) common_dir = fs::path(abs_dir) / common_dir;
   const fs::path worktree = (common_dir / "ncprof-worktrees" / sha).lexically_normal();
-  const fs::path rel = fs::relative(abs_dir, toplevel, ec);
+  // git prints the top level with symlinks resolved: compare like with like.
+  const fs::path rel = fs::relative(fs::weakly_canonical(abs_dir, ec), fs::weakly_canonical(toplevel, ec), ec);
 
   const fs::path bin_dir = fs::temp_directory_path(ec) / fmt::format("ncprof-ab-{}", ::getpid());
   struct Cleanup {
