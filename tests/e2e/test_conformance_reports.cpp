@@ -143,7 +143,9 @@ TEST_CASE("test data (the Go runtime's captures): ncprof tags equals go tool ppr
 }
 
 TEST_CASE("test data (the synthetic profile): ncprof peek equals go tool pprof -peek", "[conformance][traces]") {
-  compare_test_data("peek=.", 0, 15);
+  // A tenth of its packages: peek=. prints 113,000 lines per run, which
+  // the sanitizer build takes minutes over.
+  compare_test_data("peek=pkg4[0-9]\\.", 0, 12);
 }
 
 TEST_CASE("test data (the Go runtime's captures): ncprof peek equals go tool pprof -peek", "[conformance][traces]") {
