@@ -150,11 +150,25 @@ void write_profiles(const Target& t, const BenchArgs& args, std::vector<std::str
   }
 }
 
+// A saved baseline (its text, named by its file) and a run's output as
+// benchstat's tables, the baseline first; the baseline's syntax errors go
+// to stderr when asked.
+std::vector<bench::StatTable> tables_against(const std::string& base_text, const std::string& base_file,
+                                             const std::string& output, double alpha, bool show_errors) {
+  bench::BenchData both;
+  bench::parse_bench(base_text, fs::path(base_file).filename().string(), both);
+  if (show_errors) {
+    for (const auto& e : both.errors) fmt::print(stderr, "{}\n", e.text());
+  }
+  bench::parse_bench(output, "current", both);
+  return bench::build_tables(both, {alpha, 0.95});
+}
+
 // Runs the benchmarks of `hits` again (only those) and compares the fresh
 // run with the baseline: the hits that hold, and those that did not.
 Result<std::pair<std::vector<bench::GateHit>, std::vector<bench::GateHit>>> confirm_hits(
-    const Target& t, const std::string& base_file, const std::vector<bench::GateHit>& hits, bench::RunOptions ro,
-    const BenchArgs& args) {
+    const Target& t, const std::string& base_text, const std::string& base_file,
+    const std::vector<bench::GateHit>& hits, bench::RunOptions ro, const BenchArgs& args) {
   std::vector<std::string> names;
   for (const auto& h : hits) {
     // "Encode/format=json-8": the top-level benchmark runs its subs.
@@ -173,12 +187,8 @@ Result<std::pair<std::vector<bench::GateHit>, std::vector<bench::GateHit>>> conf
     return fail(ErrorKind::network, fmt::format("{}: go test failed while confirming (exit {}): {}{}", t.name,
                                                 run->exit_code, run->output, run->errors));
   }
-  auto text = util::read_file(base_file, 1ull << 30);
-  if (!text) return tl::unexpected(text.error());
-  bench::BenchData both;
-  bench::parse_bench(*text, fs::path(base_file).filename().string(), both);
-  bench::parse_bench(run->output, "current", both);
-  const auto again = bench::regressions(bench::build_tables(both, {args.alpha, 0.95}), *args.fail_on, args.alpha, args.min_ci);
+  const auto again = bench::regressions(tables_against(base_text, base_file, run->output, args.alpha, false),
+                                        *args.fail_on, args.alpha, args.min_ci);
   std::pair<std::vector<bench::GateHit>, std::vector<bench::GateHit>> out;
   for (const auto& h : hits) {
     auto it = std::find_if(again.begin(), again.end(),
@@ -315,14 +325,12 @@ int run_bench(BenchArgs args) {
       if (args.format == "text") fmt::print("{}: baseline saved: {}\n", t.name, path);
     }
     std::vector<bench::StatTable> tables;
+    std::string base_text;
     if (base_file) {
       auto text = util::read_file(*base_file, 1ull << 30);
       if (!text) return report_error(text.error());
-      bench::BenchData both;
-      bench::parse_bench(*text, fs::path(*base_file).filename().string(), both);
-      for (const auto& e : both.errors) fmt::print(stderr, "{}\n", e.text());
-      bench::parse_bench(run->output, "current", both);
-      tables = bench::build_tables(both, {args.alpha, 0.95});
+      base_text = std::move(*text);
+      tables = tables_against(base_text, *base_file, run->output, args.alpha, true);
       entry["compared_with"] = *base_file;
     } else {
       tables = bench::build_tables(current, {args.alpha, 0.95});
@@ -337,7 +345,7 @@ int run_bench(BenchArgs args) {
       if (!hits.empty()) {
         // A saved baseline measured another moment of the machine: the
         // benchmarks that tripped run again, alone, and must trip again.
-        auto fresh = confirm_hits(t, *base_file, hits, ro, args);
+        auto fresh = confirm_hits(t, base_text, *base_file, hits, ro, args);
         if (!fresh) {
           any_failed = true;
           fmt::print(stderr, "ncprof: error: {}\n", fresh.error().message);

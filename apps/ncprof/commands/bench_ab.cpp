@@ -125,7 +125,19 @@ struct Series {
   std::string package, fullname, unit;
   bool lower_is_better = true;
   std::vector<double> ref, head;
+
+  bench::AbEstimate estimate(const bench::AbOptions& gate) const {
+    return bench::evaluate_pairs(ref, head, lower_is_better, bench::is_exact_unit(unit), gate);
+  }
 };
+
+// A step the comparison cannot go on without failed: said, kept in the
+// JSON entry, exit 3.
+int step_failed(const std::string& name, const StepError& e, nlohmann::json& entry) {
+  fmt::print(stderr, "ncprof: error: {}: {}\n", name, e.message);
+  entry["error"] = e.message;
+  return kExitTargets;
+}
 
 class Runner {
  public:
@@ -228,7 +240,7 @@ class Runner {
     bool all_fine = true, any_unclear = false;
     for (const auto& s : series) {
       if (s.pair != pair) continue;
-      auto e = bench::evaluate_pairs(s.ref, s.head, s.lower_is_better, bench::is_exact_unit(s.unit), opts_.gate);
+      auto e = s.estimate(opts_.gate);
       all_fine = all_fine && (e.verdict == bench::AbVerdict::fine || e.verdict == bench::AbVerdict::improved);
       any_unclear = any_unclear || e.verdict == bench::AbVerdict::ok;
     }
@@ -322,9 +334,7 @@ int run_against(const std::string& name, const std::string& dir, const AgainstOp
     prepare(ref, bin_dir.string(), *filter);
     prepare(head, bin_dir.string(), *filter);
   } catch (const StepError& e) {
-    fmt::print(stderr, "ncprof: error: {}: {}\n", name, e.message);
-    entry["error"] = e.message;
-    return kExitTargets;
+    return step_failed(name, e, entry);
   }
 
   // Benchmarks on both sides are compared; the others are listed.
@@ -333,9 +343,9 @@ int run_against(const std::string& name, const std::string& dir, const AgainstOp
   for (const auto& [path, hp] : head.packages) {
     auto rp = ref.packages.find(path);
     for (const auto& b : hp.benchmarks) {
-      const bool common = rp != ref.packages.end() &&
+      const bool on_both = rp != ref.packages.end() &&
                           std::find(rp->second.benchmarks.begin(), rp->second.benchmarks.end(), b) != rp->second.benchmarks.end();
-      if (common) {
+      if (on_both) {
         pairs.push_back({path, b, &rp->second, &hp});
       } else {
         only_head.push_back(path + " " + b);
@@ -367,9 +377,7 @@ int run_against(const std::string& name, const std::string& dir, const AgainstOp
   try {
     runner.rounds(all, true, series, rounds_run);
   } catch (const StepError& e) {
-    fmt::print(stderr, "ncprof: error: {}: {}\n", name, e.message);
-    entry["error"] = e.message;
-    return kExitTargets;
+    return step_failed(name, e, entry);
   }
 
   // Regressions are confirmed on fresh rounds of those benchmarks alone.
@@ -377,7 +385,7 @@ int run_against(const std::string& name, const std::string& dir, const AgainstOp
   std::vector<std::size_t> suspects;
   for (std::size_t k = 0; k < series.size(); ++k) {
     const Series& s = series[k];
-    first[k] = bench::evaluate_pairs(s.ref, s.head, s.lower_is_better, bench::is_exact_unit(s.unit), opts.gate);
+    first[k] = s.estimate(opts.gate);
     if (first[k].verdict == bench::AbVerdict::regressed &&
         std::find(suspects.begin(), suspects.end(), s.pair) == suspects.end()) {
       suspects.push_back(s.pair);
@@ -390,9 +398,7 @@ int run_against(const std::string& name, const std::string& dir, const AgainstOp
     try {
       runner.rounds(suspects, false, fresh, confirm_rounds);
     } catch (const StepError& e) {
-      fmt::print(stderr, "ncprof: error: {}: {}\n", name, e.message);
-      entry["error"] = e.message;
-      return kExitTargets;
+      return step_failed(name, e, entry);
     }
   }
 
@@ -422,7 +428,7 @@ int run_against(const std::string& name, const std::string& dir, const AgainstOp
       auto f = std::find_if(fresh.begin(), fresh.end(),
                             [&](const Series& x) { return x.pair == s.pair && x.fullname == s.fullname && x.unit == s.unit; });
       if (f != fresh.end()) {
-        e = bench::evaluate_pairs(f->ref, f->head, f->lower_is_better, bench::is_exact_unit(f->unit), opts.gate);
+        e = f->estimate(opts.gate);
         confirmed = e.verdict == bench::AbVerdict::regressed;
         verdict = confirmed ? "REGRESSED (confirmed)" : "ok (not confirmed)";
       }
