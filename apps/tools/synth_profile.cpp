@@ -1,6 +1,9 @@
 // ncprof_synth: writes a large synthetic Go heap profile with ncprof's own
 // encoder, for the speed benchmark (scripts/bench-top.sh).
-//   ncprof_synth OUT SAMPLES FUNCTIONS LOCATIONS [SEED]
+//   ncprof_synth OUT SAMPLES FUNCTIONS LOCATIONS [SEED [AFTER]]
+// AFTER (a second seed) writes a later capture of the same program: the
+// same functions, locations and stacks as SEED's, with other values, and
+// one stack in ten new (what two captures of one service look like).
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -12,7 +15,7 @@
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    fmt::print(stderr, "usage: ncprof_synth OUT SAMPLES FUNCTIONS LOCATIONS [SEED]\n");
+    fmt::print(stderr, "usage: ncprof_synth OUT SAMPLES FUNCTIONS LOCATIONS [SEED [AFTER]]\n");
     return 2;
   }
   const std::string out = argv[1];
@@ -20,6 +23,11 @@ int main(int argc, char** argv) {
   const std::size_t nfuncs = std::strtoull(argv[3], nullptr, 10);
   const std::size_t nlocs = std::strtoull(argv[4], nullptr, 10);
   std::mt19937_64 rng(argc > 5 ? std::strtoull(argv[5], nullptr, 10) : 42);
+  // With AFTER, values and new stacks come from streams of their own.
+  const bool after = argc > 6;
+  std::mt19937_64 after_rng(after ? std::strtoull(argv[6], nullptr, 10) : 0);
+  std::mt19937_64 fresh_rng(after ? std::strtoull(argv[6], nullptr, 10) + 1 : 0);
+  std::uniform_int_distribution<int> tenth(0, 9);
 
   using namespace ncprof::profile;
   Profile p;
@@ -58,10 +66,16 @@ int main(int argc, char** argv) {
     Sample s;
     int d = depth(rng);
     for (int k = 0; k < d; ++k) s.location_ids.push_back(static_cast<LocationRef>(pick_loc(rng)));
-    std::int64_t alloc = objects(rng), size = 16 << (alloc % 8);
+    std::int64_t alloc = objects(rng);  // drawn with AFTER too: SEED's stream stays in step
+    if (after) alloc = objects(after_rng);
+    const std::int64_t size = 16 << (alloc % 8);
     std::int64_t inuse = alloc / 2;
     s.values = {alloc, alloc * size, inuse, inuse * size};
     s.labels = {Label{"handler", fmt::format("/api/v1/endpoint{}", label(rng)), 0, ""}};
+    if (after && tenth(after_rng) == 0) {
+      s.location_ids.clear();
+      for (int k = depth(fresh_rng); k > 0; --k) s.location_ids.push_back(static_cast<LocationRef>(pick_loc(fresh_rng)));
+    }
     p.samples.push_back(std::move(s));
   }
   if (auto ok = write_profile(out, p); !ok) {

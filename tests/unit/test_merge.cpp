@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "ncprof/profile/merge.hpp"
+#include "ncprof/profile/top.hpp"
 #include "support/builder.hpp"
 
 using namespace ncprof;
@@ -77,4 +78,49 @@ TEST_CASE("scale rounds and drops samples that become zero", "[profile][merge]")
   profile::scale_profile(p, 0.4);
   REQUIRE(p.samples.size() == 1);
   CHECK(p.samples[0].values == std::vector<std::int64_t>{0, 1});
+}
+
+TEST_CASE("SampleUse::summed concatenates only where the sums and the total of |values| stay those of the merge", "[profile][merge]") {
+  using profile::SampleUse;
+  auto now = ProfileBuilder::heap().sample({"a"}, {1, 100, 1, 100}).sample({"a"}, {1, 100, 1, 100}).build();
+  auto base = ProfileBuilder::heap().sample({"a"}, {1, 100, 1, 100}).build();
+  // -diff_base: the base's samples are labelled, so no sample of one side
+  // can combine with one of the other: concatenated (within a side, equal
+  // samples stay two, which no sum sees).
+  auto dd = profile::subtract_base(now, base, true, "now", "base", false, SampleUse::summed);
+  REQUIRE(dd);
+  CHECK(dd->samples.size() == 3);
+  auto combined = profile::subtract_base(now, base, true, "now", "base", false, SampleUse::combined);
+  REQUIRE(combined);
+  CHECK(combined->samples.size() == 2);
+  profile::TopOptions o;
+  auto t1 = profile::compute_top(*dd, o), t2 = profile::compute_top(*combined, o);
+  REQUIRE(t1);
+  REQUIRE(t2);
+  CHECK(t1->total == t2->total);
+  REQUIRE(t1->rows.size() == t2->rows.size());
+  CHECK(t1->rows[0].flat == t2->rows[0].flat);
+
+  // -base: equal samples of the two sides cancel, which changes the total
+  // of |values|: combined whatever the caller asks.
+  auto d = profile::subtract_base(now, base, false, "now", "base", false, SampleUse::summed);
+  REQUIRE(d);
+  CHECK(d->samples.size() == 1);
+  CHECK(value_of(*d, "a", 3) == 100);
+
+  // An input with both signs (a saved difference) is combined too.
+  auto mixed = ProfileBuilder::heap().sample({"a"}, {1, 100, 1, 100}).sample({"a"}, {-1, -100, -1, -100}).build();
+  std::vector<profile::Profile> inputs;
+  inputs.push_back(mixed);
+  inputs.push_back(now);
+  auto m = profile::merge_owned_profiles(std::move(inputs), {"mixed", "now"}, SampleUse::summed);
+  REQUIRE(m);
+  CHECK(m->samples.size() == 1);
+  // Inputs of one sign: concatenated.
+  std::vector<profile::Profile> same;
+  same.push_back(now);
+  same.push_back(base);
+  auto s = profile::merge_owned_profiles(std::move(same), {"now", "base"}, SampleUse::summed);
+  REQUIRE(s);
+  CHECK(s->samples.size() == 3);
 }

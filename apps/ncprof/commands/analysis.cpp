@@ -45,7 +45,7 @@ void BaseFlags::add_to(CLI::App& cmd, const std::string& base_help, const std::s
 }
 
 Result<void> apply_base(profile::Profile& p, const BaseFlags& flags, const std::string& source,
-                        const profile::DecodeOptions& opts) {
+                        const profile::DecodeOptions& opts, profile::SampleUse use) {
   if (flags.file().empty()) {
     if (flags.normalize) return fail(ErrorKind::usage, "--normalize scales to a base: give --base or --diff-base");
     return {};
@@ -53,7 +53,7 @@ Result<void> apply_base(profile::Profile& p, const BaseFlags& flags, const std::
   auto b = profile::read_profile(flags.file(), opts);
   if (!b) return tl::unexpected(b.error());
   auto diff = profile::subtract_base(std::move(p), std::move(*b), !flags.diff_base.empty(), source, flags.file(),
-                                     flags.normalize);
+                                     flags.normalize, use);
   if (!diff) return tl::unexpected(diff.error());
   p = std::move(*diff);
   return {};
@@ -131,7 +131,7 @@ Result<profile::Profile> load_for_report(const std::vector<std::string>& files, 
 }
 
 Result<profile::Profile> load_merged(const std::vector<std::string>& files, const profile::DecodeOptions& opts,
-                                     bool merge_one) {
+                                     bool merge_one, profile::SampleUse use) {
   std::vector<profile::Profile> profiles;
   profiles.reserve(files.size());
   for (const auto& f : files) {
@@ -140,7 +140,7 @@ Result<profile::Profile> load_merged(const std::vector<std::string>& files, cons
     profiles.push_back(std::move(*p));
   }
   if (profiles.size() == 1 && !merge_one) return std::move(profiles[0]);
-  return profile::merge_owned_profiles(std::move(profiles), files);
+  return profile::merge_owned_profiles(std::move(profiles), files, use);
 }
 
 nlohmann::json top_rows_json(const profile::TopReport& report) {

@@ -7,6 +7,7 @@
 
 #include "cli.hpp"
 #include "ncprof/profile/codec.hpp"
+#include "ncprof/profile/merge.hpp"
 #include "ncprof/profile/top.hpp"
 
 namespace ncprof::app {
@@ -49,9 +50,10 @@ struct BaseFlags {
 };
 
 // p minus the base the flags name (nothing without one); source names p
-// in messages.
+// in messages. use: what the caller reads of the samples (SampleUse).
 Result<void> apply_base(profile::Profile& p, const BaseFlags& flags, const std::string& source,
-                        const profile::DecodeOptions& opts);
+                        const profile::DecodeOptions& opts,
+                        profile::SampleUse use = profile::SampleUse::combined);
 
 Result<profile::DecodeOptions> decode_options(const GlobalOptions& global);
 
@@ -59,7 +61,8 @@ Result<profile::DecodeOptions> decode_options(const GlobalOptions& global);
 // with itself only with merge_one, as pprof does: equal samples add up and
 // zero samples go).
 Result<profile::Profile> load_merged(const std::vector<std::string>& files, const profile::DecodeOptions& opts,
-                                     bool merge_one = false);
+                                     bool merge_one = false,
+                                     profile::SampleUse use = profile::SampleUse::combined);
 
 // What pprof's sample-by-sample reports read: the files merged (even
 // one), minus --base or --diff-base, with the profile's own drop_frames,

@@ -27,7 +27,9 @@ int run_diff(const DiffArgs& args, const GlobalOptions& global) {
   auto current = profile::read_profile(args.current, *dopts);
   if (!current) return report_error(current.error());
   auto diff = profile::subtract_base(std::move(*current), std::move(*base), args.diff_base, args.current, args.base,
-                                     args.normalize);
+                                     args.normalize,
+                                     // A table only sums over samples; -o writes them.
+                                     args.out.empty() ? profile::SampleUse::summed : profile::SampleUse::combined);
   if (!diff) return report_error(diff.error());
   if (!args.out.empty()) {
     // -o writes the whole difference as a profile; the table's options

@@ -18,10 +18,14 @@ struct TopArgs {
 int run_top(const TopArgs& args, const GlobalOptions& global) {
   auto dopts = decode_options(global);
   if (!dopts) return report_error(dopts.error());
-  // pprof merges the sources (even one) before it normalizes them.
-  auto p = load_merged(args.files, *dopts, args.base.normalize);
+  // pprof merges the sources (even one) before it normalizes them: each
+  // sample is scaled and rounded, so those merges combine samples. The
+  // table only sums over samples (SampleUse::summed).
+  const auto use = profile::SampleUse::summed;
+  auto p = load_merged(args.files, *dopts, args.base.normalize,
+                       args.base.normalize ? profile::SampleUse::combined : use);
   if (!p) return report_error(p.error());
-  if (auto ok = apply_base(*p, args.base, args.files[0], *dopts); !ok) return report_error(ok.error());
+  if (auto ok = apply_base(*p, args.base, args.files[0], *dopts, use); !ok) return report_error(ok.error());
   nlohmann::json extra = nlohmann::json::object();
   if (!args.base.base.empty()) extra["base"] = args.base.base;
   if (!args.base.diff_base.empty()) extra["diff_base"] = args.base.diff_base;

@@ -37,9 +37,42 @@ struct WordsHash {
   }
 };
 
+// The sign of every value of p: 1 (none negative), -1 (none positive), 0
+// (all zero), or 2 (both signs).
+int sign_of(const Profile& p) {
+  bool pos = false, neg = false;
+  for (const auto& s : p.samples) {
+    for (auto v : s.values) {
+      pos = pos || v > 0;
+      neg = neg || v < 0;
+    }
+    if (pos && neg) return 2;
+  }
+  return pos ? 1 : neg ? -1 : 0;
+}
+
+// Whether concatenating the samples of profiles gives the sums and the
+// total of |values| that combining them gives (see SampleUse). apart: no
+// sample of one input can equal a sample of another (their labels differ).
+template <class P>
+bool sums_survive_concatenation(const std::vector<P*>& profiles, bool apart) {
+  int sign = 0;
+  for (const Profile* p : profiles) {
+    const int s = sign_of(*p);
+    if (s == 2) return false;
+    if (s == 0 || apart) continue;
+    if (sign != 0 && s != sign) return false;
+    sign = s;
+  }
+  return true;
+}
+
 class Merger {
  public:
-  Merger(Profile& out, std::size_t expected_samples) : out_(out), samples_(expected_samples) {}
+  // combine: samples with the same stack and labels add up (pprof's
+  // merge); otherwise every sample is kept as it is (SampleUse::summed).
+  Merger(Profile& out, std::size_t expected_samples, bool combine)
+      : out_(out), samples_(combine ? expected_samples : 0), combine_(combine) {}
 
   // Adds src's samples, moving its stacks into the output (src
   // is left without samples) instead of copying them.
@@ -200,6 +233,10 @@ class Merger {
     // The output's ids are 1..n (n is at most the inputs' location count).
     for (auto& id : locs) id = static_cast<LocationRef>(map_location(id));
     const OutLabels& labels = out_labels(src_labels);
+    if (!combine_) {
+      out_.samples.push_back(Sample{std::move(locs), std::move(values), labels.source});
+      return;
+    }
     std::uint64_t h = 1469598103934665603ull;
     auto mix = [&h](std::uint64_t w) {
       h ^= w;
@@ -240,12 +277,14 @@ class Merger {
   util::FlatMap64<std::uint32_t> samples_;  // hash -> 1 + index of a sample
   std::vector<std::uint32_t> next_;           // per sample: 1 + next index with its hash
   std::vector<const void*> canonical_;        // per sample: its labels' sorted copy
+  bool combine_ = true;
 };
 
 // The merge of const profiles (copied) or of profiles it may empty (P is
 // Profile: stacks are moved out of each as it is added).
 template <class P>
-Result<Profile> merge_all(const std::vector<P*>& profiles, const std::vector<std::string>& sources) {
+Result<Profile> merge_all(const std::vector<P*>& profiles, const std::vector<std::string>& sources,
+                          SampleUse use = SampleUse::combined, bool apart = false) {
   if (profiles.empty()) return fail(ErrorKind::usage, "no profiles to merge");
   const Profile& first = *profiles[0];
   for (std::size_t i = 1; i < profiles.size(); ++i) {
@@ -280,7 +319,7 @@ Result<Profile> merge_all(const std::vector<P*>& profiles, const std::vector<std
   std::size_t nsamples = 0;
   for (const Profile* p : profiles) nsamples += p->samples.size();
   out.samples.reserve(nsamples);
-  Merger merger(out, nsamples);
+  Merger merger(out, nsamples, use == SampleUse::combined || !sums_survive_concatenation(profiles, apart));
   for (P* p : profiles) {
     if constexpr (std::is_const_v<P>) {
       merger.add(*p);
@@ -299,10 +338,11 @@ Result<Profile> merge_profiles(const std::vector<const Profile*>& profiles, cons
   return merge_all(profiles, sources);
 }
 
-Result<Profile> merge_owned_profiles(std::vector<Profile> profiles, const std::vector<std::string>& sources) {
+Result<Profile> merge_owned_profiles(std::vector<Profile> profiles, const std::vector<std::string>& sources,
+                                     SampleUse use) {
   std::vector<Profile*> ptrs;
   for (auto& p : profiles) ptrs.push_back(&p);
-  return merge_all(ptrs, sources);
+  return merge_all(ptrs, sources, use);
 }
 
 bool is_base_sample(const Sample& s) {
@@ -356,8 +396,12 @@ void normalize_to(Profile& p, const Profile& base) {
 }
 
 Result<Profile> subtract_base(Profile current, Profile base, bool diff_base, const std::string& current_source,
-                              const std::string& base_source, bool normalize) {
+                              const std::string& base_source, bool normalize, SampleUse use) {
   if (normalize) normalize_to(current, base);
+  // -diff_base keeps the two sides apart: every base sample is labelled,
+  // so none equals a current one (unless the current already carries the
+  // label).
+  const bool apart = diff_base && std::none_of(current.samples.begin(), current.samples.end(), is_base_sample);
   if (diff_base) {
     // Each distinct label set gains pprof::base=true once.
     std::unordered_map<const void*, std::pair<Labels, Labels>> marked;  // keeps the source alive, as above
@@ -378,7 +422,8 @@ Result<Profile> subtract_base(Profile current, Profile base, bool diff_base, con
   std::vector<Profile> both;
   both.push_back(std::move(current));
   both.push_back(std::move(base));
-  return merge_owned_profiles(std::move(both), {current_source, base_source});
+  std::vector<Profile*> ptrs = {&both[0], &both[1]};
+  return merge_all(ptrs, {current_source, base_source}, use, apart);
 }
 
 }  // namespace ncprof::profile
