@@ -55,7 +55,7 @@ _ncprof() {
     web) COMPREPLY=($(compgen -f -W "$services $page_opts --title --type --duration --timeout --config --host --insecure --cacert --http --no-browser" -- "$cur")) ;;
     compare-heap) COMPREPLY=($(compgen -f -W "$services $target_opts --baseline-file --current-file --interval --sample-index --warn --fail --warn-rate --fail-rate --min-growth --out --timeout --html" -- "$cur")) ;;
     leak-check) COMPREPLY=($(compgen -W "$services $target_opts --interval --count --warmup --alpha --min-heap-rate --min-goroutine-rate --min-growth --min-samples --timeout --log-dir --html" -- "$cur")) ;;
-    benchstat) COMPREPLY=($(compgen -f -W "--alpha --confidence --format" -- "$cur")) ;;
+    benchstat) COMPREPLY=($(compgen -f -W "--alpha --confidence --format --table --row --col --ignore --filter" -- "$cur")) ;;
     bench) COMPREPLY=($(compgen -W "$services $target_opts --dir --baseline --compare --bench --benchtime --count --benchmem --fail-on --alpha --profile --against --rounds --min-ci --max-alloc-increase --cpu" -- "$cur")) ;;
     alerts) COMPREPLY=($(compgen -W "--for --window --horizon --goroutine-rate --heap-limit --capture-errors --output -o" -- "$cur")) ;;
     goroutines) COMPREPLY=($(compgen -f -W "$services --base --config --host --insecure --cacert --timeout --frames --format" -- "$cur")) ;;

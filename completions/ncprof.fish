@@ -135,6 +135,11 @@ complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l log-dir -r
 complete -c ncprof -n "__fish_seen_subcommand_from leak-check" -l html -r -F -d 'Page: timeline, trend, where the heap grew'
 complete -c ncprof -n "__fish_seen_subcommand_from benchstat bench" -l alpha -r
 complete -c ncprof -n "__fish_seen_subcommand_from benchstat" -l confidence -r
+complete -c ncprof -n "__fish_seen_subcommand_from benchstat" -l table -r -d 'Split into tables by these keys'
+complete -c ncprof -n "__fish_seen_subcommand_from benchstat" -l row -r -d 'Split into rows by these keys'
+complete -c ncprof -n "__fish_seen_subcommand_from benchstat" -l col -r -d 'Compare across columns by these keys'
+complete -c ncprof -n "__fish_seen_subcommand_from benchstat" -l ignore -r -d 'Ignore variations in these keys'
+complete -c ncprof -n "__fish_seen_subcommand_from benchstat" -l filter -r -d 'Use only results matching this query'
 complete -c ncprof -n "__fish_seen_subcommand_from benchstat" -l format -r -a 'text csv json'
 complete -c ncprof -n "__fish_seen_subcommand_from bench" -l dir -r -F
 complete -c ncprof -n "__fish_seen_subcommand_from bench" -l baseline

@@ -2,7 +2,10 @@
 // command line, runs the one selected subcommand and returns its exit code.
 #include <csignal>
 #include <cstdio>
+#include <algorithm>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -52,6 +55,33 @@ int command_index(int argc, char** argv) {
     return i;
   }
   return 0;
+}
+
+// benchstat's own spellings of its flags (-row, -col, -alpha=0.01, ...),
+// as users type them from benchstat's documentation: the words after
+// "benchstat" that are one of its flags with one dash get two, and the
+// value joins its flag (--filter=-goos:linux), since a value may start with
+// a dash.
+std::vector<std::string> with_benchstat_spellings(int argc, char** argv, int at) {
+  static const std::vector<std::string> flags = {"alpha", "confidence", "format", "table", "row",
+                                                 "col",   "ignore",     "filter"};
+  std::vector<std::string> out(argv, argv + argc);
+  if (at <= 0 || out[static_cast<std::size_t>(at)] != "benchstat") return out;
+  for (std::size_t i = static_cast<std::size_t>(at) + 1; i < out.size(); ++i) {
+    const std::string a = out[i];
+    if (a == "--") break;
+    if (a.size() < 2 || a[0] != '-') continue;
+    const std::size_t dashes = a[1] == '-' ? 2 : 1;
+    const std::string name = a.substr(dashes, a.find('=') - dashes);
+    if (std::find(flags.begin(), flags.end(), name) == flags.end()) continue;
+    out[i] = "--" + a.substr(dashes);
+    // The value, which may itself start with "-" (-filter -goos:linux).
+    if (a.find('=') == std::string::npos && i + 1 < out.size()) {
+      out[i] += "=" + out[i + 1];
+      out.erase(out.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    }
+  }
+  return out;
 }
 
 // A parse error as one line, with a suggestion where a word looks like a
@@ -136,8 +166,11 @@ int main(int argc, char** argv) {
       return kExitUsage;
     }
   }
+  auto words = with_benchstat_spellings(argc, argv, at);
+  std::vector<char*> word_ptrs;
+  for (auto& w : words) word_ptrs.push_back(w.data());
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(word_ptrs.size()), word_ptrs.data());
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

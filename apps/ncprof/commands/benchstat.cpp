@@ -18,6 +18,7 @@ struct BenchstatArgs {
   double alpha = 0.05;
   double confidence = 0.95;
   std::string format = "text";
+  std::string table = ".config", row = ".fullname", col = ".file", ignore, filter = "*";
 };
 
 }  // namespace
@@ -83,13 +84,15 @@ int run_benchstat(const BenchstatArgs& args) {
   if (args.confidence < 0 || args.confidence > 1) {
     return report_error(Error{ErrorKind::usage, "--confidence must be in [0, 1]"});
   }
+  auto projections = bench::parse_projections(args.table, args.row, args.col, args.ignore, args.filter);
+  if (!projections) return report_error(projections.error());
   auto data = bench::read_bench_files(args.files);
   if (!data) return report_error(data.error());
   for (const auto& e : data->errors) fmt::print(stderr, "{}\n", e.text());
   if (data->results.empty()) {
     return report_error(Error{ErrorKind::bad_input, fmt::format("{}: no benchmark results", fmt::join(args.files, ", "))});
   }
-  auto tables = bench::build_tables(*data, {args.alpha, args.confidence});
+  auto tables = bench::build_tables(*data, {args.alpha, args.confidence}, *projections);
   if (args.format == "json") {
     fmt::print("{}\n", json_text(nlohmann::json{{"tables", tables_json(tables)}}));
   } else if (args.format == "csv") {
@@ -107,13 +110,25 @@ int run_benchstat(const BenchstatArgs& args) {
 void add_benchstat_command(CLI::App& app, Dispatch& dispatch, const GlobalOptions&) {
   auto args = std::make_shared<BenchstatArgs>();
   auto* cmd = app.add_subcommand("benchstat", "Summarise and compare Go benchmark results, as benchstat (v2) does");
-  cmd->footer("Examples:\n  ncprof benchstat old.txt new.txt\n  ncprof benchstat --format csv base=baseline.txt new=latest.txt");
+  cmd->footer(
+      "Keys: .name, .fullname, .file, /KEY (sub-name key), KEY (file configuration key), .config (all file keys),\n"
+      "  .unit (filters only). Projections: KEY[@alpha|@num|@(v1 v2 ...)], comma or space separated.\n"
+      "  Filters: key:value, key:\"quoted\", key:/regexp/, key:(a OR b), *, x y, x OR y, -x, (...).\n"
+      "  benchstat's single-dash spellings work too: -row .name -col /format -filter ... -alpha -format.\n"
+      "Examples:\n  ncprof benchstat old.txt new.txt\n  ncprof benchstat --format csv base=baseline.txt new=latest.txt\n"
+      "  ncprof benchstat --col /format --row .name new.txt\n"
+      "  ncprof benchstat -filter '/align:0' -row /size -col /poly crc.txt");
   cmd->add_option("FILE", args->files, "Benchmark output files (label=path to name a column); the first is the base")
       ->required();
   cmd->add_option("--alpha", args->alpha, "Consider a change significant if p < alpha")->capture_default_str();
   cmd->add_option("--confidence", args->confidence, "Confidence level for ranges")->capture_default_str();
   cmd->add_option("--format", args->format, "text, csv or json")->check(format_choice({"text", "csv", "json"}))
       ->capture_default_str();
+  cmd->add_option("--table", args->table, "Split results into tables by these keys (a projection)")->capture_default_str();
+  cmd->add_option("--row", args->row, "Split results into rows by these keys")->capture_default_str();
+  cmd->add_option("--col", args->col, "Compare across columns by these keys")->capture_default_str();
+  cmd->add_option("--ignore", args->ignore, "Ignore variations in these keys");
+  cmd->add_option("--filter", args->filter, "Use only the results matching this query")->capture_default_str();
   cmd->callback([args, &dispatch] { dispatch.run = [args] { return run_benchstat(*args); }; });
 }
 

@@ -179,8 +179,9 @@ void parse_bench(std::string_view text, const std::string& label, BenchData& dat
           ok = false;
           break;
         }
-        auto [unit, factor] = tidy_unit(std::string(f[i + 1]));
-        r.values.push_back({v * factor, unit});
+        std::string orig(f[i + 1]);
+        auto [unit, factor] = tidy_unit(orig);
+        r.values.push_back({v * factor, unit, unit == orig ? "" : std::move(orig)});
       }
       if (!ok) continue;
       auto slash = r.fullname.find('/');

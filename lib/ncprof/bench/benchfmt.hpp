@@ -15,7 +15,8 @@ namespace ncprof::bench {
 
 struct BenchValue {
   double value = 0;
-  std::string unit;  // tidied: "sec/op", "B/op", "B/s", ...
+  std::string unit;       // tidied: "sec/op", "B/op", "B/s", ...
+  std::string orig_unit;  // as written, when tidying changed it ("ns/op")
 };
 
 struct BenchResult {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -41,8 +42,67 @@ class Order {
 
 }  // namespace
 
-std::vector<StatTable> build_tables(const BenchData& data, const StatOptions& opts) {
-  // The table key: every file-level config key seen, then the unit. The
+namespace {
+
+// A projection's field after .config is expanded into the file keys it
+// stands for: where its value comes from and how it sorts.
+struct Flat {
+  enum class Source { config, name, fullname, file, name_key };
+  Source source = Source::config;
+  std::string name;                    // the key, as table headers and warnings name it
+  std::size_t key = 0;                 // Source::config: the key's index (npos: never set)
+  bool config_member = false;          // part of .config: ids from the shared key order, sorted by value
+  ProjectionField::Order order = ProjectionField::Order::first;
+  std::vector<std::string> fixed;
+  Order seen;                          // first-seen ids of this field's values (not config members)
+};
+
+// -1, 0 or 1 for a and b by the field's order (benchproc: the order,
+// then plain string order for values the order calls equal).
+int compare_values(const Flat& f, std::size_t ida, std::size_t idb, const std::string& a, const std::string& b) {
+  if (a == b) return 0;
+  int c = 0;
+  switch (f.order) {
+    case ProjectionField::Order::first:
+      if (!f.config_member) c = ida < idb ? -1 : ida > idb ? 1 : 0;
+      break;
+    case ProjectionField::Order::alpha:
+      break;
+    case ProjectionField::Order::num: {
+      double x = 0, y = 0;
+      const bool okx = parse_num(a, x), oky = parse_num(b, y);
+      if (okx && oky) {
+        if (x < y || (!std::isnan(x) && std::isnan(y))) c = -1;
+        else if (x > y || (std::isnan(x) && !std::isnan(y))) c = 1;
+      } else if (okx != oky) {
+        c = okx ? -1 : 1;
+      }
+      break;
+    }
+    case ProjectionField::Order::fixed: {
+      auto pos = [&](const std::string& v) { return std::find(f.fixed.begin(), f.fixed.end(), v) - f.fixed.begin(); };
+      const auto pa = pos(a), pb = pos(b);
+      c = pa < pb ? -1 : pa > pb ? 1 : 0;
+      break;
+    }
+  }
+  return c != 0 ? c : (a < b ? -1 : 1);
+}
+
+std::string join_values(const std::vector<std::string>& values) {
+  std::string out;
+  for (const auto& v : values) {
+    if (v.empty()) continue;
+    if (!out.empty()) out += ' ';
+    out += v;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<StatTable> build_tables(const BenchData& data, const StatOptions& opts, const Projections& proj) {
+  // Every file-level config key seen, in first-set order. The
   // configuration is replayed from the log in reading order, and a value is
   // looked at only when it changed, so many keys and many results cost
   // about their sum, not their product.
@@ -68,15 +128,83 @@ std::vector<StatTable> build_tables(const BenchData& data, const StatOptions& op
           });
     }
   }
+  // Keys a projection names leave .config and .fullname (benchstat shows
+  // each key once), -ignore's too; what no projection holds is the
+  // residue, whose variation within a cell is warned about.
+  std::set<std::string, std::less<>> claimed_config;
+  std::vector<std::string> claimed_name;
+  bool have_config = false, have_fullname = false;
+  for (const auto* list : {&proj.table, &proj.row, &proj.col, &proj.ignore}) {
+    for (const auto& f : *list) {
+      if (f.key == ".config") {
+        have_config = true;
+      } else if (f.key == ".fullname") {
+        have_fullname = true;
+      } else if (f.key == ".name" || f.key[0] == '/') {
+        claimed_name.push_back(f.key);
+      } else {
+        claimed_config.insert(f.key);
+      }
+    }
+  }
+  auto flatten = [&](const std::vector<ProjectionField>& fields) {
+    std::vector<Flat> out;
+    for (const auto& f : fields) {
+      if (f.key == ".config") {
+        for (std::size_t k = 0; k < keys.size(); ++k) {
+          if (claimed_config.count(keys[k])) continue;
+          Flat x;
+          x.name = keys[k];
+          x.key = k;
+          x.config_member = true;
+          x.order = f.order;
+          out.push_back(std::move(x));
+        }
+        continue;
+      }
+      Flat x;
+      x.name = f.key;
+      x.order = f.order;
+      x.fixed = f.fixed;
+      if (f.key == ".fullname") {
+        x.source = Flat::Source::fullname;
+      } else if (f.key == ".name") {
+        x.source = Flat::Source::name;
+      } else if (f.key == ".file") {
+        x.source = Flat::Source::file;
+      } else if (f.key[0] == '/') {
+        x.source = Flat::Source::name_key;
+      } else {
+        auto it = key_pos.find(f.key);
+        x.key = it == key_pos.end() ? std::string::npos : it->second;
+      }
+      out.push_back(std::move(x));
+    }
+    return out;
+  };
+  std::vector<Flat> table_by = flatten(proj.table), row_by = flatten(proj.row), col_by = flatten(proj.col);
+  std::vector<Flat> ignored = flatten(proj.ignore);
+  std::vector<ProjectionField> residue_fields;
+  if (!have_config) residue_fields.push_back({".config", ProjectionField::Order::first, {}});
+  if (!have_fullname) residue_fields.push_back({".fullname", ProjectionField::Order::first, {}});
+  std::vector<Flat> residue_by = flatten(residue_fields);
+  const bool default_name = claimed_name.empty();
+
   std::vector<Order> key_order(keys.size());
-  Order unit_order, row_order, col_order;
+  Order unit_order;
+  struct Cell {
+    std::vector<double> values;
+    std::set<std::vector<std::size_t>> residue;
+  };
   struct Acc {
-    std::vector<std::size_t> key;  // observation index per config key, then unit
-    std::vector<std::string> config_values;
-    std::string unit;
-    std::map<std::pair<std::size_t, std::size_t>, std::vector<double>> cells;
+    std::vector<std::size_t> key;  // the table fields' ids
+    std::vector<std::string> key_values;
+    std::size_t unit = 0;
+    std::map<std::pair<std::size_t, std::size_t>, Cell> cells;
   };
   std::map<std::vector<std::size_t>, Acc> tables;
+  std::map<std::vector<std::size_t>, std::size_t> row_ids, col_ids;
+  std::vector<std::vector<std::size_t>> row_keys, col_keys;
   // Values in effect and their observation indexes; keys whose value changed
   // since the last result are observed again, in key order, as benchstat
   // observes every key of every result.
@@ -91,6 +219,52 @@ std::vector<StatTable> build_tables(const BenchData& data, const StatOptions& op
       dirty_list.push_back(k);
     }
   };
+  static const std::string empty;
+  auto config_value = [&](std::size_t k) -> const std::string& { return k < state.size() ? state[k] : empty; };
+  // A field's value for the current result.
+  auto value_of = [&](const Flat& f, const BenchResult& r) -> std::string {
+    switch (f.source) {
+      case Flat::Source::config:
+        return config_value(f.key);
+      case Flat::Source::name:
+        return std::string(base_name(r.fullname));
+      case Flat::Source::fullname:
+        return default_name ? r.fullname : fullname_without(r.fullname, claimed_name);
+      case Flat::Source::file:
+        return r.file;
+      case Flat::Source::name_key:
+        return name_key_value(r.fullname, f.name);
+    }
+    return "";
+  };
+  auto project = [&](std::vector<Flat>& by, const BenchResult& r, std::vector<std::string>* values) {
+    std::vector<std::size_t> key(by.size());
+    for (std::size_t i = 0; i < by.size(); ++i) {
+      Flat& f = by[i];
+      if (f.config_member) {
+        key[i] = ids[f.key];
+        if (values) values->push_back(state[f.key]);
+        continue;
+      }
+      std::string v = value_of(f, r);
+      key[i] = f.seen.of(v);
+      if (values) values->push_back(std::move(v));
+    }
+    return key;
+  };
+  auto in_fixed = [&](const std::vector<Flat>& by, const BenchResult& r) {
+    return std::all_of(by.begin(), by.end(), [&](const Flat& f) {
+      return f.order != ProjectionField::Order::fixed ||
+             std::find(f.fixed.begin(), f.fixed.end(), value_of(f, r)) != f.fixed.end();
+    });
+  };
+  const Filter* filter = proj.filter && !proj.filter->matches_all() ? proj.filter.get() : nullptr;
+  const ConfigLookup lookup = [&](const std::string& key) -> std::string {
+    auto it = key_pos.find(key);
+    return it == key_pos.end() ? std::string() : state[it->second];
+  };
+  const bool plain = proj.is_default();
+  std::vector<char> kept;
   std::size_t applied = 0;
   for (const auto& r : data.results) {
     replay(
@@ -112,50 +286,119 @@ std::vector<StatTable> build_tables(const BenchData& data, const StatOptions& op
       dirty[k] = 0;
     }
     dirty_list.clear();
-    const std::vector<std::size_t>& base_key = ids;
-    const std::vector<std::string>& values = state;
-    const std::size_t row = row_order.of(r.fullname);
-    const std::size_t col = col_order.of(r.file);
-    for (const auto& v : r.values) {
-      auto key = base_key;
-      key.push_back(unit_order.of(v.unit));
-      auto& t = tables[key];
-      if (t.key.empty()) {
-        t.key = key;
-        t.config_values = values;
-        t.unit = v.unit;
+    // -filter, value by value (.unit terms pick values), and the values a
+    // fixed order lists.
+    kept.assign(r.values.size(), 1);
+    bool any = !r.values.empty();
+    if (!plain) {
+      if (!in_fixed(table_by, r) || !in_fixed(row_by, r) || !in_fixed(col_by, r) || !in_fixed(ignored, r)) continue;
+      any = false;
+      for (std::size_t v = 0; v < r.values.size(); ++v) {
+        kept[v] = !filter || filter->keeps(r, lookup, v);
+        any = any || kept[v];
       }
-      t.cells[{row, col}].push_back(v.value);
+    }
+    if (!any) continue;
+    std::vector<std::string> table_values;
+    std::vector<std::size_t> base_key = project(table_by, r, &table_values);
+    auto intern = [](std::map<std::vector<std::size_t>, std::size_t>& index, std::vector<std::vector<std::size_t>>& list,
+                     std::vector<std::size_t> key) {
+      auto [it, inserted] = index.try_emplace(key, list.size());
+      if (inserted) list.push_back(std::move(key));
+      return it->second;
+    };
+    const std::size_t row = intern(row_ids, row_keys, project(row_by, r, nullptr));
+    const std::size_t col = intern(col_ids, col_keys, project(col_by, r, nullptr));
+    std::vector<std::size_t> residue;
+    if (!residue_by.empty()) residue = project(residue_by, r, nullptr);
+    for (std::size_t v = 0; v < r.values.size(); ++v) {
+      if (!kept[v]) continue;
+      const auto& val = r.values[v];
+      auto key = base_key;
+      key.push_back(unit_order.of(val.unit));
+      auto& t = tables[key];
+      if (t.key.empty() && t.cells.empty()) {
+        t.key = base_key;
+        t.key_values = table_values;
+        t.unit = key.back();
+      }
+      auto& cell = t.cells[{row, col}];
+      cell.values.push_back(val.value);
+      if (!residue_by.empty()) cell.residue.insert(residue);
     }
   }
 
+  // Values of a projected key, for labels and sorting.
+  auto value_at = [&](const Flat& f, std::size_t id) -> const std::string& {
+    return f.config_member ? key_order[f.key].values()[id] : f.seen.values()[id];
+  };
+  auto less_key = [&](const std::vector<Flat>& by, const std::vector<std::size_t>& a, const std::vector<std::size_t>& b) {
+    for (std::size_t i = 0; i < by.size(); ++i) {
+      if (a[i] == b[i]) continue;
+      return compare_values(by[i], a[i], b[i], value_at(by[i], a[i]), value_at(by[i], b[i])) < 0;
+    }
+    return false;
+  };
+  std::vector<const Acc*> order;
+  for (const auto& [key, acc] : tables) order.push_back(&acc);
+  std::stable_sort(order.begin(), order.end(), [&](const Acc* a, const Acc* b) {
+    if (a->key != b->key) return less_key(table_by, a->key, b->key);
+    return a->unit < b->unit;  // units in first-seen order
+  });
+
   std::vector<StatTable> out;
-  for (auto& [key, acc] : tables) {  // std::map orders keys as benchstat sorts them
+  for (const Acc* accp : order) {
+    const Acc& acc = *accp;
     StatTable t;
-    for (std::size_t k = 0; k < keys.size(); ++k) t.config.emplace_back(keys[k], acc.config_values[k]);
-    t.unit = acc.unit;
-    t.exact = data.exact(acc.unit);
-    // Sorted, distinct ids; positions by binary search (many rows stay fast).
-    std::vector<std::size_t> row_ids, col_ids;
-    for (const auto& [rc, vals] : acc.cells) {
-      row_ids.push_back(rc.first);
-      col_ids.push_back(rc.second);
+    for (std::size_t k = 0; k < table_by.size(); ++k) t.config.emplace_back(table_by[k].name, acc.key_values[k]);
+    t.unit = unit_order.values()[acc.unit];
+    t.exact = data.exact(t.unit);
+    for (const auto& f : col_by) t.col_fields.push_back(f.name);
+    // The table's rows and columns, sorted; positions by binary search.
+    std::vector<std::size_t> rows_here, cols_here;
+    for (const auto& [rc, cell] : acc.cells) {
+      rows_here.push_back(rc.first);
+      cols_here.push_back(rc.second);
     }
-    for (auto* list : {&row_ids, &col_ids}) {
-      std::sort(list->begin(), list->end());
-      list->erase(std::unique(list->begin(), list->end()), list->end());
-    }
-    for (auto r : row_ids) t.rows.push_back(row_order.values()[r]);
-    for (auto c : col_ids) t.cols.push_back(col_order.values()[c]);
-    auto pos = [](const std::vector<std::size_t>& list, std::size_t id) {
-      return static_cast<std::size_t>(std::lower_bound(list.begin(), list.end(), id) - list.begin());
+    auto sort_ids = [&](std::vector<std::size_t>& list, const std::vector<Flat>& by,
+                        const std::vector<std::vector<std::size_t>>& key_list) {
+      std::sort(list.begin(), list.end());
+      list.erase(std::unique(list.begin(), list.end()), list.end());
+      std::stable_sort(list.begin(), list.end(),
+                       [&](std::size_t a, std::size_t b) { return less_key(by, key_list[a], key_list[b]); });
     };
-    for (auto& [rc, vals] : acc.cells) {
+    sort_ids(rows_here, row_by, row_keys);
+    sort_ids(cols_here, col_by, col_keys);
+    auto values_of = [&](const std::vector<Flat>& by, const std::vector<std::size_t>& key) {
+      std::vector<std::string> v;
+      for (std::size_t i = 0; i < by.size(); ++i) v.push_back(value_at(by[i], key[i]));
+      return v;
+    };
+    for (auto r : rows_here) t.rows.push_back(join_values(values_of(row_by, row_keys[r])));
+    for (auto c : cols_here) {
+      t.col_values.push_back(values_of(col_by, col_keys[c]));
+      t.cols.push_back(join_values(t.col_values.back()));
+    }
+    std::vector<std::size_t> row_pos(row_keys.size()), col_pos(col_keys.size());
+    for (std::size_t i = 0; i < rows_here.size(); ++i) row_pos[rows_here[i]] = i;
+    for (std::size_t i = 0; i < cols_here.size(); ++i) col_pos[cols_here[i]] = i;
+    for (const auto& [rc, acc_cell] : acc.cells) {
       StatCell cell;
-      cell.values = vals;
+      cell.values = acc_cell.values;
       std::sort(cell.values.begin(), cell.values.end());
       cell.summary = summarize(cell.values, t.exact, opts.confidence);
-      t.cells[{pos(row_ids, rc.first), pos(col_ids, rc.second)}] = std::move(cell);
+      if (acc_cell.residue.size() > 1) {
+        // The residue keys whose value differs within the cell.
+        std::string vary;
+        const auto& first = *acc_cell.residue.begin();
+        for (std::size_t i = 0; i < residue_by.size(); ++i) {
+          const bool differs = std::any_of(acc_cell.residue.begin(), acc_cell.residue.end(),
+                                           [&](const auto& k) { return k[i] != first[i]; });
+          if (differs) vary += (vary.empty() ? "" : ", ") + residue_by[i].name;
+        }
+        cell.summary.warnings.insert(cell.summary.warnings.begin(), "benchmarks vary in " + vary);
+      }
+      t.cells[{row_pos[rc.first], col_pos[rc.second]}] = std::move(cell);
     }
     // Comparisons against the first column of this table.
     for (auto& [rc, cell] : t.cells) {
@@ -307,13 +550,26 @@ std::string table_text(const StatTable& t) {
     o.cell(notes);
   };
   const int r_edge = start_col(t.cols.size() + 1);
-  // Column header: the file labels.
-  o.row();
-  for (std::size_t i = 0; i < t.cols.size(); ++i) {
-    int l = start_col(i), r = start_col(i + 1);
-    o.col(l).span(r - l, t.cols[i], {TextTable::Align::center, " \xe2\x94\x82 "});
+  // Column headers: a row per field of the column key (the file labels by
+  // default), each value spanning the columns that share it and the
+  // values above it.
+  for (std::size_t level = 0; level < t.col_fields.size(); ++level) {
+    o.row();
+    auto same = [&](std::size_t a, std::size_t b) {
+      for (std::size_t l = 0; l <= level; ++l) {
+        if (t.col_values[a][l] != t.col_values[b][l]) return false;
+      }
+      return true;
+    };
+    for (std::size_t i = 0; i < t.cols.size();) {
+      std::size_t j = i + 1;
+      while (j < t.cols.size() && same(i, j)) ++j;
+      int l = start_col(i), r = start_col(j);
+      o.col(l).span(r - l, t.col_values[i][level], {TextTable::Align::center, " \xe2\x94\x82 "});
+      i = j;
+    }
+    o.col(r_edge).cell("", {TextTable::Align::left, " \xe2\x94\x82"});
   }
-  o.col(r_edge).cell("", {TextTable::Align::left, " \xe2\x94\x82"});
   // Unit row.
   o.row();
   for (std::size_t i = 0; i < t.cols.size(); ++i) {
@@ -438,11 +694,14 @@ std::string render_csv(const std::vector<StatTable>& tables, std::string& warnin
     auto warn = [&](const std::vector<std::string>& msgs) {
       for (const auto& m : msgs) warnings += fmt::format("{}{}: {}\n", column_name(row.size()), row_no, m);
     };
-    for (std::size_t c = 0; c < t.cols.size(); ++c) {
-      clear_to(start_col(c));
-      row.push_back(t.cols[c]);
+    for (std::size_t level = 0; level < t.col_fields.size(); ++level) {
+      for (std::size_t c = 0; c < t.cols.size(); ++c) {
+        clear_to(start_col(c));
+        row.push_back(t.col_values[c][level]);
+      }
+      clear_to(start_col(t.cols.size()));
+      emit();
     }
-    emit();
     for (std::size_t c = 0; c < t.cols.size(); ++c) {
       clear_to(start_col(c));
       row.push_back(t.unit);
@@ -481,6 +740,7 @@ std::string render_csv(const std::vector<StatTable>& tables, std::string& warnin
         row.push_back(s.has_ratio ? fmt::format("{:+.2f}%", (s.ratio - 1) * 100) : "?");
       }
     }
+    clear_to(start_col(t.cols.size()));
     emit();
   }
   return out;

@@ -1,6 +1,7 @@
 #pragma once
 // benchstat's tables: results grouped into tables by configuration and
-// unit, rows by full benchmark name, columns by input file, each cell
+// unit, rows by full benchmark name, columns by input file (or by the
+// projections -table, -row and -col give, after -filter), each cell
 // summarised and compared with the first column; a geomean row; text in
 // benchstat's layout, CSV and a JSON model.
 #include <map>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "ncprof/bench/benchfmt.hpp"
+#include "ncprof/bench/projection.hpp"
 #include "ncprof/bench/stats.hpp"
 
 namespace ncprof::bench {
@@ -35,18 +37,21 @@ struct ColumnSummary {
 };
 
 struct StatTable {
-  std::vector<std::pair<std::string, std::string>> config;  // table key, without the unit
+  std::vector<std::pair<std::string, std::string>> config;  // table key (field, value), without the unit
   std::string unit;
   bool exact = false;
-  std::vector<std::string> rows;  // full names
-  std::vector<std::string> cols;  // file labels
+  std::vector<std::string> rows;  // row labels: full names by default
+  std::vector<std::string> cols;  // column labels: file labels by default
+  std::vector<std::string> col_fields;               // the column key's fields (".file")
+  std::vector<std::vector<std::string>> col_values;  // per column, its value of each field
   std::map<std::pair<std::size_t, std::size_t>, StatCell> cells;  // (row, col)
   std::vector<ColumnSummary> summary;                             // per column
 
   const StatCell* cell(std::size_t row, std::size_t col) const;
 };
 
-std::vector<StatTable> build_tables(const BenchData& data, const StatOptions& opts);
+std::vector<StatTable> build_tables(const BenchData& data, const StatOptions& opts,
+                                    const Projections& projections = {});
 
 // benchstat's text output (v2 layout).
 std::string render_text(const std::vector<StatTable>& tables);
