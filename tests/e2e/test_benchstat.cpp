@@ -81,6 +81,13 @@ TEST_CASE("benchstat's golden outputs: -table, -row, -col, -filter, -ignore, -fo
     CHECK(r.out == slurp(data_dir() + "/" + g.name + ".stdout"));
     if (g.name == "csvErrors") CHECK(r.err == slurp(data_dir() + "/csvErrors.stderr"));
   }
+  // -alpha and -confidence in both spellings; 0.9 narrows gob's interval.
+  auto one = benchstat({"-alpha", "0.0001", "-confidence=0.9", "old.txt", "new.txt"});
+  auto two = benchstat({"--alpha", "0.0001", "--confidence", "0.9", "old.txt", "new.txt"});
+  CHECK(one.exit_code == 0);
+  CHECK(one.out == two.out);
+  CHECK(one.out.find("3.070\xc2\xb5 \xc2\xb1 1%") != std::string::npos);
+  CHECK(benchstat({"old.txt", "new.txt"}).out.find("3.070\xc2\xb5 \xc2\xb1 2%") != std::string::npos);
   // The same with two dashes and joined values.
   auto r = benchstat({"--filter=/align:0", "--row", "/size", "--col=/poly", "crc-new.txt"});
   CHECK(r.out == slurp(data_dir() + "/crcSizeVsPoly.stdout"));
