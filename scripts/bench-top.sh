@@ -2,7 +2,8 @@
 # Speed and memory of `ncprof top` beside `go tool pprof -top` on the same
 # synthetic profiles (written by ncprof's own encoder), with `gzip -dc` as
 # the floor, then of the difference of two such profiles (`top --diff-base`
-# beside `-top -diff_base`; the floor is inflating both), then of the HTML
+# beside `-top -diff_base`; the floor is inflating both), unrelated and two
+# captures of one program, with the cost of two inputs against one, then of the HTML
 # report (`ncprof report`: time, memory, file size, and the first render,
 # hover and zoom times the page records in headless Chromium, beside
 # pprof -top's time).
@@ -78,6 +79,19 @@ for spec in "${sizes[@]}"; do
   read -r dgt dgm <<<"$(measure 1 go tool pprof -top -diff_base="$base" "$file")"
   read -r dzt dzm <<<"$(measure 3 sh -c "gzip -dc '$file' '$base' >/dev/null")"
   row "  diff of two" "$dnt" "$dnm" "$dgt" "$dgm" "$dzt"
+  # Two captures of one program (same functions, locations and stacks, other
+  # values, one stack in ten new): what a diff of a service looks like.
+  after="$DIR/synth_${samples}_after.pb.gz"
+  [ -f "$after" ] || "$SYNTH" "$after" "$samples" "$funcs" "$locs" 42 43
+  read -r ant anm <<<"$(measure 3 "$NCPROF" top --diff-base "$file" "$after")"
+  read -r agt agm <<<"$(measure 1 go tool pprof -top -diff_base="$file" "$after")"
+  row "  diff, same program" "$ant" "$anm" "$agt" "$agm" "$dzt"
+  # Against one input with the same trimming (a diff keeps most nodes:
+  # its values cancel, so few fall under --nodefraction).
+  read -r unt unm <<<"$(measure 3 "$NCPROF" top --no-trim "$file")"
+  awk -v t1="$unt" -v m1="$unm" -v d="$dnt" -v dm="$dnm" -v a="$ant" -v am="$anm" 'BEGIN {
+    printf "  two inputs against one (top --no-trim %.2f s, %.0f MB): diff %.1fx the time, %.1fx the memory; same program %.1fx, %.1fx\n",
+      t1, m1/1024, d/t1, dm/m1, a/t1, am/m1 }'
   report_row "$file" "$gt"
 done
 if [ "${1:-}" != "--quick" ]; then

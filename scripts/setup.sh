@@ -11,7 +11,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libcli11-dev libcurl4-openssl-dev libfmt-dev libspdlog-dev
   libprotobuf-dev protobuf-compiler zlib1g-dev libdeflate-dev
-  libexpected-dev libyaml-cpp-dev nlohmann-json3-dev catch2 libre2-dev libcpp-httplib-dev
+  libexpected-dev libyaml-cpp-dev nlohmann-json3-dev catch2 libre2-dev libcpp-httplib-dev prometheus-cpp-dev
   golang-go ca-certificates time gzip
   zsh fish curl clang libclang-rt-dev chromium firefox-esr prometheus
 )

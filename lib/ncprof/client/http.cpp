@@ -87,7 +87,12 @@ void prepare(Transfer& t) {
   // Configured headers carry secrets: libcurl would send them to wherever a
   // redirect points (it strips only Authorization and Cookie), so requests
   // with headers follow redirects by hand, to the same origin only.
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, r.headers.empty() ? 1L : 0L);
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, r.headers.empty() && !r.post_body ? 1L : 0L);
+  if (r.post_body) {
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, r.post_body->data());
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.post_body->size()));
+  }
   curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
   curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(r.connect_timeout.count()));

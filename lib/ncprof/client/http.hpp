@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +28,9 @@ struct HttpRequest {
   int retries = 2;  // extra attempts on connection failures and 5xx
   std::chrono::milliseconds backoff{300};  // doubles each retry
   TlsOptions tls;
+  // A POST of this body when set (redirects are then not followed: a body
+  // is sent to the address given only).
+  std::optional<std::string> post_body;
 };
 
 struct HttpResponse {

@@ -46,14 +46,24 @@ struct PageServer::Impl {
 PageServer::PageServer() : impl_(std::make_unique<Impl>()) {}
 PageServer::~PageServer() = default;
 
+void PageServer::get(const std::string& path, std::function<Reply()> handler) {
+  impl_->server.Get(path, [handler = std::move(handler)](const httplib::Request&, httplib::Response& res) {
+    Reply r = handler();
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(std::move(r.body), r.content_type);
+  });
+}
+
 Result<void> PageServer::bind(const Address& addr, std::string html) {
   impl_->html = std::move(html);
   auto page = [this](const httplib::Request&, httplib::Response& res) {
     res.set_header("Cache-Control", "no-store");
     res.set_content(impl_->html, "text/html; charset=utf-8");
   };
-  impl_->server.Get("/", page);
-  impl_->server.Get("/index.html", page);
+  if (!impl_->html.empty()) {
+    impl_->server.Get("/", page);
+    impl_->server.Get("/index.html", page);
+  }
   impl_->server.set_keep_alive_max_count(100);
   // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a
   // second server on a port in use would bind and share it silently.

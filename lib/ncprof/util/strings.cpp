@@ -15,7 +15,7 @@ namespace ncprof::util {
 Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
   auto bad = [&] {
     return fail(ErrorKind::usage,
-                fmt::format("invalid duration '{}' (use a number of seconds or 30s, 500ms, 5m, 1h)", text));
+                fmt::format("invalid duration '{}' (use a number of seconds or 30s, 500ms, 5m, 1h, 7d)", text));
   };
   if (text.empty()) return bad();
   double total_ms = 0;
@@ -43,6 +43,8 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
       factor = 60000;
     } else if (unit == "h") {
       factor = 3600000;
+    } else if (unit == "d") {
+      factor = 86400000;
     } else {
       return bad();
     }
