@@ -75,21 +75,29 @@ int run_alerts(const AlertsArgs& args) {
   std::vector<Rule> rules;
   rules.push_back({"NcprofGoroutineLeak", "max by (service) (ncprof_leak_suspected{signal=\"goroutines\"}) == 1",
                    "critical", "{{ $labels.service }}: goroutines are leaking (ncprof leak trend)"});
-  rules.push_back({"NcprofGoroutinesGrowing", fmt::format("deriv(ncprof_goroutines[{}]) > {}", window, args.goroutine_rate),
+  // Rates fitted over the window need the window's worth of history: a
+  // series a few scrapes old (a restart, a new target) extrapolates its
+  // noise. `and X offset WINDOW` holds only where a sample that old exists.
+  rules.push_back({"NcprofGoroutinesGrowing",
+                   fmt::format("deriv(ncprof_goroutines[{0}]) > {1} and ncprof_goroutines offset {0}", window,
+                               args.goroutine_rate),
                    "warning", "{{ $labels.service }}: goroutine count growing"});
   rules.push_back({"NcprofHeapLeak", "max by (service) (ncprof_leak_suspected{signal=\"heap\"}) == 1", "critical",
                    "{{ $labels.service }}: heap in use is leaking (ncprof leak trend)"});
   if (args.heap_limit.empty()) {
     // At this rate the heap grows by its own size within the horizon.
     rules.push_back({"NcprofHeapGrowing",
-                     fmt::format("predict_linear(ncprof_heap_inuse_bytes[{}], {}) > 2 * ncprof_heap_inuse_bytes", window,
-                                 horizon_s),
+                     fmt::format("predict_linear(ncprof_heap_inuse_bytes[{0}], {1}) > 2 * ncprof_heap_inuse_bytes and "
+                                 "ncprof_heap_inuse_bytes offset {0}",
+                                 window, horizon_s),
                      "warning", fmt::format("{{{{ $labels.service }}}}: heap in use doubles within {} at this rate", durations[2])});
   } else {
     auto limit = util::parse_size(args.heap_limit);
     if (!limit) return report_usage(fmt::format("--heap-limit '{}' is not a size (512MiB, 2G)", args.heap_limit));
     rules.push_back({"NcprofHeapGrowing",
-                     fmt::format("predict_linear(ncprof_heap_inuse_bytes[{}], {}) > {}", window, horizon_s, *limit),
+                     fmt::format("predict_linear(ncprof_heap_inuse_bytes[{0}], {1}) > {2} and ncprof_heap_inuse_bytes "
+                                 "offset {0}",
+                                 window, horizon_s, *limit),
                      "warning",
                      fmt::format("{{{{ $labels.service }}}}: heap in use passes {} within {} at this rate", args.heap_limit,
                                  durations[2])});
