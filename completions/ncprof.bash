@@ -3,7 +3,7 @@
 _ncprof() {
   local cur prev words cword
   _init_completion 2>/dev/null || { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; }
-  local commands="capture health top traces tags peek list export diff merge report web compare-heap leak-check goroutines benchstat bench alerts"
+  local commands="capture health top traces tags peek list export diff merge report web compare-heap leak-check goroutines benchstat bench watch alerts config"
   # Service names from the config ncprof reads (--config on the line,
   # else NCPROF_CONFIG, ./ncprof.yaml, ~/.config/ncprof/config.yaml).
   local cfg=() i
@@ -22,7 +22,7 @@ _ncprof() {
   local page_opts="--base --diff-base $frame_opts $table_opts"
   local sub=""
   for w in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
-    case $w in capture|health|top|traces|tags|peek|list|export|diff|merge|report|web|compare-heap|leak-check|goroutines|benchstat|bench|alerts) sub=$w; break ;; esac
+    case $w in capture|health|top|traces|tags|peek|list|export|diff|merge|report|web|compare-heap|leak-check|goroutines|benchstat|bench|watch|alerts|config) sub=$w; break ;; esac
   done
   case $prev in
     --type|-t)
@@ -57,6 +57,8 @@ _ncprof() {
     leak-check) COMPREPLY=($(compgen -W "$services $target_opts --interval --count --warmup --alpha --min-heap-rate --min-goroutine-rate --min-growth --min-samples --timeout --log-dir --html" -- "$cur")) ;;
     benchstat) COMPREPLY=($(compgen -f -W "--alpha --confidence --format --table --row --col --ignore --filter" -- "$cur")) ;;
     bench) COMPREPLY=($(compgen -W "$services $target_opts --dir --baseline --compare --bench --benchtime --count --benchmem --fail-on --alpha --profile --against --rounds --min-ci --max-alloc-increase --cpu" -- "$cur")) ;;
+    watch) COMPREPLY=($(compgen -W "$services $target_opts --every --types --duration --timeout --out --keep --keep-for --max-disk --window --min-heap-rate --min-goroutine-rate --alpha --listen --push --push-header --log-format --workers" -- "$cur")) ;;
+    config) COMPREPLY=($(compgen -W "export $services --config --host --format --every --types --write-url --output -o" -- "$cur")) ;;
     alerts) COMPREPLY=($(compgen -W "--for --window --horizon --goroutine-rate --heap-limit --capture-errors --output -o" -- "$cur")) ;;
     goroutines) COMPREPLY=($(compgen -f -W "$services --base --config --host --insecure --cacert --timeout --frames --format" -- "$cur")) ;;
   esac

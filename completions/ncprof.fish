@@ -1,5 +1,5 @@
 # fish completion for ncprof. Install: copy to ~/.config/fish/completions/
-set -l commands capture health top traces tags peek list export diff merge report web compare-heap leak-check goroutines benchstat bench alerts
+set -l commands capture health top traces tags peek list export diff merge report web compare-heap leak-check goroutines benchstat bench watch alerts config
 # Service names from the config ncprof reads (--config on the line too).
 function __ncprof_services
   set -l words (commandline -opc)
@@ -27,10 +27,12 @@ complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a goroutin
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a benchstat -d 'Summarise and compare benchmark results'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a bench -d 'Run Go benchmarks, baselines, CI gate'
 complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a alerts -d 'Prometheus alert rules'
+complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a watch -d 'Capture on a schedule, feed Prometheus and Pyroscope'
+complete -c ncprof -f -n "not __fish_seen_subcommand_from $commands" -a config -d 'The services for other tools (config export)'
 complete -c ncprof -n "not __fish_seen_subcommand_from $commands" -l max-decompressed -r -d 'Refuse profiles inflating past SIZE'
 complete -c ncprof -s v -l verbose -d 'Every request, file and config on stderr'
 complete -c ncprof -s q -l quiet -d 'Errors only on stderr'
-for cmd in capture health compare-heap leak-check bench
+for cmd in capture health compare-heap leak-check bench watch
   complete -c ncprof -f -n "__fish_seen_subcommand_from $cmd" -a "(__ncprof_services)"
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l all -d 'Every configured service'
   complete -c ncprof -n "__fish_seen_subcommand_from $cmd" -l config -r -F -d 'Config file'
@@ -163,3 +165,25 @@ complete -c ncprof -n "__fish_seen_subcommand_from alerts" -l goroutine-rate -r 
 complete -c ncprof -n "__fish_seen_subcommand_from alerts" -l heap-limit -r -d 'Heap size predicted past'
 complete -c ncprof -n "__fish_seen_subcommand_from alerts" -l capture-errors -r -d 'Share of failing captures'
 complete -c ncprof -n "__fish_seen_subcommand_from alerts" -s o -l output -r -F
+complete -c ncprof -f -n "__fish_seen_subcommand_from config" -a export -d 'Parca scrape config or Alloy pipeline'
+complete -c ncprof -n "__fish_seen_subcommand_from config" -l format -r -a "parca alloy"
+complete -c ncprof -n "__fish_seen_subcommand_from config" -l every -r -d 'Scrape interval'
+complete -c ncprof -n "__fish_seen_subcommand_from config" -l types -r -d 'Profile types to scrape'
+complete -c ncprof -n "__fish_seen_subcommand_from config" -l write-url -r -d 'Pyroscope URL the Alloy pipeline writes to'
+complete -c ncprof -n "__fish_seen_subcommand_from config" -s o -l output -r -F
+complete -c ncprof -n "__fish_seen_subcommand_from watch" -l every -r -d 'Capture interval'
+complete -c ncprof -n "__fish_seen_subcommand_from watch" -l types -r -d 'Profile types (comma-separated)'
+complete -c ncprof -n "__fish_seen_subcommand_from watch" -l duration -r -d 'cpu/trace length'
+complete -c ncprof -n "__fish_seen_subcommand_from watch" -l out -r -d 'Output directory'
+complete -c ncprof -n "__fish_seen_subcommand_from watch" -l keep -r -d 'Files per service and type'
+complete -c ncprof -n "__fish_seen_subcommand_from watch" -l keep-for -r -d 'Delete files older than'
+complete -c ncprof -n "__fish_seen_subcommand_from watch" -l max-disk -r -d 'Delete the oldest past SIZE'
+complete -c ncprof -n "__fish_seen_subcommand_from watch" -l window -r -d 'Leak trend window'
+complete -c ncprof -n "__fish_seen_subcommand_from watch" -l min-heap-rate -r -d 'Heap growth floor, SIZE/h'
+complete -c ncprof -n "__fish_seen_subcommand_from watch" -l min-goroutine-rate -r -d 'Goroutine growth floor, N/h'
+complete -c ncprof -n "__fish_seen_subcommand_from watch" -l alpha -r -d 'Trend significance'
+complete -c ncprof -n "__fish_seen_subcommand_from watch" -l listen -r -d 'Serve /metrics on HOST:PORT'
+complete -c ncprof -n "__fish_seen_subcommand_from watch" -l push -r -d 'Pyroscope base URL'
+complete -c ncprof -n "__fish_seen_subcommand_from watch" -l push-header -r -d 'Header for pushes'
+complete -c ncprof -n "__fish_seen_subcommand_from watch" -l workers -r -d 'Captures at once'
+complete -c ncprof -n "__fish_seen_subcommand_from watch" -l log-format -r -a "text json"

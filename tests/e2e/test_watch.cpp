@@ -435,3 +435,43 @@ TEST_CASE("watch and a real Prometheus: scraped series show the leaking service 
   w.process->signal(SIGINT);
   CHECK(w.process->wait(std::chrono::milliseconds(15000)) == 0);
 }
+
+TEST_CASE("config export: the services as a Parca scrape config (valid YAML) and an Alloy pipeline", "[watch][config]") {
+  const std::string dir = temp_dir("ncprof-export");
+  write_file(dir + "/ncprof.yaml",
+             "replace: true\nservices:\n  source-manager:\n    pprof: 10.0.0.5:6061\n    labels: {env: prod, team: ingest}\n"
+             "  search:\n    pprof: https://search.internal:8443/internal/debug/pprof\n");
+  auto p = run_ncprof({"config", "export", "--config", dir + "/ncprof.yaml", "--format", "parca", "--every", "30s",
+                       "--types", "heap,cpu", "-o", dir + "/parca.yaml"});
+  REQUIRE(p.exit_code == 0);
+  // Read back by a YAML parser: the structure Parca's scrape_configs take.
+  auto parsed = run({"python3", "-c",
+                     "import yaml,json,sys; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", dir + "/parca.yaml"});
+  REQUIRE(parsed.exit_code == 0);
+  const json doc = json::parse(parsed.out);
+  const auto& jobs = doc["scrape_configs"];
+  REQUIRE(jobs.size() == 2);
+  CHECK(jobs[0]["job_name"] == "source-manager");
+  CHECK(jobs[0]["scrape_interval"] == "30s");
+  CHECK(jobs[0]["static_configs"][0]["targets"][0] == "10.0.0.5:6061");
+  CHECK(jobs[0]["static_configs"][0]["labels"]["env"] == "prod");
+  CHECK(jobs[0]["static_configs"][0]["labels"]["service"] == "source-manager");
+  CHECK(jobs[0]["profiling_config"]["pprof_config"]["memory"]["enabled"] == true);
+  CHECK(jobs[0]["profiling_config"]["pprof_config"]["process_cpu"]["enabled"] == true);
+  CHECK(jobs[0]["profiling_config"]["pprof_config"]["goroutine"]["enabled"] == false);
+  CHECK(jobs[1]["scheme"] == "https");
+  CHECK(jobs[1]["static_configs"][0]["targets"][0] == "search.internal:8443");
+  CHECK(jobs[1]["profiling_config"]["path_prefix"] == "/internal");
+  auto a = run_ncprof({"config", "export", "--config", dir + "/ncprof.yaml", "--format", "alloy", "--write-url",
+                       "http://pyroscope:4040"});
+  REQUIRE(a.exit_code == 0);
+  CHECK(a.out.find("pyroscope.scrape \"source_manager\" {") != std::string::npos);
+  CHECK(a.out.find("{\"__address__\" = \"10.0.0.5:6061\", \"service_name\" = \"source-manager\", \"env\" = \"prod\", "
+                   "\"team\" = \"ingest\"}") != std::string::npos);
+  CHECK(a.out.find("url = \"http://pyroscope:4040\"") != std::string::npos);
+  CHECK(a.out.find("forward_to      = [pyroscope.write.ncprof.receiver]") != std::string::npos);
+  CHECK(std::count(a.out.begin(), a.out.end(), '{') == std::count(a.out.begin(), a.out.end(), '}'));
+  auto bad = run_ncprof({"config", "export", "--config", dir + "/ncprof.yaml", "--types", "trace"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("trace") != std::string::npos);
+}

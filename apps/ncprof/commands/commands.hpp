@@ -25,6 +25,7 @@ void add_peek_command(CLI::App&, Dispatch&, const GlobalOptions&);
 void add_list_command(CLI::App&, Dispatch&, const GlobalOptions&);
 void add_alerts_command(CLI::App&, Dispatch&, const GlobalOptions&);
 void add_watch_command(CLI::App&, Dispatch&, const GlobalOptions&);
+void add_config_command(CLI::App&, Dispatch&, const GlobalOptions&);
 
 // The one registration list.
 inline std::vector<Registrar> all_commands() {
@@ -32,7 +33,8 @@ inline std::vector<Registrar> all_commands() {
           add_tags_command,       add_peek_command,         add_list_command,       add_export_command,
           add_diff_command,       add_merge_command,        add_report_command,     add_web_command,
           add_compare_heap_command, add_leak_check_command, add_goroutines_command, add_benchstat_command,
-          add_bench_command,      add_watch_command,        add_alerts_command,     add_complete_command};
+          add_bench_command,      add_watch_command,        add_alerts_command,     add_config_command,
+          add_complete_command};
 }
 
 }  // namespace ncprof::app
