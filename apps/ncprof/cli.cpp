@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "log.hpp"
+#include "ncprof/util/files.hpp"
 #include "ncprof/util/strings.hpp"
 
 namespace ncprof::app {
@@ -111,6 +112,19 @@ CLI::Validator format_choice(std::initializer_list<std::string> formats) {
         return "unknown format '" + v + "' (use " + list + ")";
       },
       names);
+}
+
+}  // namespace ncprof::app
+
+namespace ncprof::app {
+
+int print_or_write(const std::string& text, const std::string& out) {
+  if (out.empty()) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return kExitOk;
+  }
+  if (auto ok = util::write_file_atomic(out, text); !ok) return report_error(ok.error());
+  return kExitOk;
 }
 
 }  // namespace ncprof::app

@@ -36,6 +36,8 @@ int exit_code_for(const Error& e);
 int report_error(const Error& e);
 // A bad option or argument: the message, and exit 2.
 int report_usage(std::string message);
+// text on stdout, or written whole to `out` when given; the exit code.
+int print_or_write(const std::string& text, const std::string& out);
 void warn(const std::string& message);
 // "ncprof: error: TARGET: MESSAGE" for one target of many (the run goes on).
 void report_target_error(const std::string& target, const std::string& message);

@@ -115,12 +115,7 @@ int run_alerts(const AlertsArgs& args) {
                                     durations[2], args.goroutine_rate,
                                     args.heap_limit.empty() ? "" : " --heap-limit " + args.heap_limit);
   const std::string text = render(rules, for_, command);
-  if (args.out.empty()) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return kExitOk;
-  }
-  if (auto ok = util::write_file_atomic(args.out, text); !ok) return report_error(ok.error());
-  return kExitOk;
+  return print_or_write(text, args.out);
 }
 
 }  // namespace

@@ -154,12 +154,7 @@ int run_export(const ExportArgs& args) {
   }
   const std::string text = args.format == "alloy" ? alloy(services, *profiles, interval, args.write_url, reg->source)
                                                   : parca(services, *profiles, interval, reg->source);
-  if (args.out.empty()) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return kExitOk;
-  }
-  if (auto ok = util::write_file_atomic(args.out, text); !ok) return report_error(ok.error());
-  return kExitOk;
+  return print_or_write(text, args.out);
 }
 
 }  // namespace
