@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# ncprof watch at scale: TARGETS targets (ADDRS_PER addresses on each Go
+# fixture process, as several services per host) with heap+goroutine every
+# EVERY for SECONDS; prints the CPU time ncprof used (share of one core),
+# its peak RSS, captures made against expected, failed, late and missed
+# captures, and the disk used.
+#   scripts/bench-watch.sh [TARGETS=200] [SECONDS=120] [EVERY=10s] [ADDRS_PER=10]
+# Targets: under 5% of one core, under 150 MB, no missed captures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TARGETS=${1:-200}
+SECONDS_RUN=${2:-120}
+EVERY=${3:-10s}
+PER=${4:-10}
+scripts/setup.sh --only ncprof goservice >/dev/null
+NCPROF=$PWD/build/apps/ncprof
+GOSERVICE=$PWD/build/goservice
+DIR=$(mktemp -d /tmp/ncprof-bench-watch.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$DIR"
+}
+trap cleanup EXIT
+
+# Free loopback ports from the kernel's ephemeral range, one per target.
+base=$((20000 + RANDOM % 20000))
+config="$DIR/ncprof.yaml"
+echo "replace: true" >"$config"
+echo "services:" >>"$config"
+procs=$(((TARGETS + PER - 1) / PER))
+n=0
+for ((p = 0; p < procs; p++)); do
+  addrs=()
+  for ((a = 0; a < PER && n < TARGETS; a++)); do
+    port=$((base + n))
+    addrs+=("127.0.0.1:$port")
+    printf '  svc%03d:\n    pprof: 127.0.0.1:%d\n    health: none\n' "$n" "$port" >>"$config"
+    n=$((n + 1))
+  done
+  "$GOSERVICE" -name "proc$p" -pprof "$(IFS=,; echo "${addrs[*]}")" -ballast $((4 << 20)) -park-goroutines 20 \
+    >/dev/null 2>&1 &
+  pids+=($!)
+done
+# Wait until the last address answers.
+for _ in $(seq 1 100); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$((base + TARGETS - 1))/debug/pprof/" 2>/dev/null && break
+  sleep 0.1
+done
+
+/usr/bin/time -f "%U %S %M" -o "$DIR/time.out" \
+  timeout -s INT "$SECONDS_RUN" "$NCPROF" watch --all --config "$config" --every "$EVERY" \
+  --types heap,goroutine --out "$DIR/profiles" --keep 0 --keep-for 0 --max-disk 0 >"$DIR/watch.log" 2>&1 || true
+read -r user sys rss < <(tail -1 "$DIR/time.out")
+stop_line=$(grep "watch: stop" "$DIR/watch.log" | tail -1 || true)
+ok=$(sed -n 's/.*stopped: \([0-9]*\) captures.*/\1/p' <<<"$stop_line")
+failed=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<<"$stop_line")
+late=$(sed -n 's/.* \([0-9]*\) late.*/\1/p' <<<"$stop_line")
+missed=$(sed -n 's/.* \([0-9]*\) missed.*/\1/p' <<<"$stop_line")
+every_s=$(awk -v e="$EVERY" 'BEGIN { v = e + 0; if (e ~ /ms$/) v /= 1000; else if (e ~ /m$/) v *= 60; print v }')
+expected=$(awk -v t="$TARGETS" -v s="$SECONDS_RUN" -v e="$every_s" 'BEGIN { printf "%d", t * 2 * int(s / e) }')
+files=$(find "$DIR/profiles" -type f | wc -l)
+disk=$(du -sk "$DIR/profiles" | cut -f1)
+awk -v u="$user" -v s="$sys" -v r="$rss" -v secs="$SECONDS_RUN" -v t="$TARGETS" -v ok="$ok" -v slots="$expected" \
+  -v f="$failed" -v l="$late" -v m="$missed" -v files="$files" -v disk="$disk" -v every="$EVERY" -v cores="$(nproc)" 'BEGIN {
+  printf "watch: %d targets, heap+goroutine every %s for %d s on %d cores\n", t, every, secs, cores
+  printf "  CPU: %.2f s user + %.2f s system = %.2f%% of one core\n", u, s, (u + s) / secs * 100
+  printf "  peak RSS: %.1f MB\n", r / 1024
+  printf "  captures: %d made (about %d slots in the run), %d failed, %d late, %d missed\n", ok, slots, f, l, m
+  printf "  disk: %d files, %.1f MB\n", files, disk / 1024 }'
