@@ -5,6 +5,7 @@
 # its peak RSS, captures made against expected, failed, late and missed
 # captures, and the disk used.
 #   scripts/bench-watch.sh [TARGETS=200] [SECONDS=120] [EVERY=10s] [ADDRS_PER=10]
+# NCPROF_WRAP (e.g. "perf record -g -o /tmp/watch.perf --") runs the watch under a profiler.
 # Targets: under 5% of one core, under 150 MB, no missed captures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,7 +50,7 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
-/usr/bin/time -f "%U %S %M" -o "$DIR/time.out" \
+/usr/bin/time -f "%U %S %M" -o "$DIR/time.out" ${NCPROF_WRAP:-} \
   timeout -s INT "$SECONDS_RUN" "$NCPROF" watch --all --config "$config" --every "$EVERY" \
   --types heap,goroutine --out "$DIR/profiles" --keep 0 --keep-for 0 --max-disk 0 >"$DIR/watch.log" 2>&1 || true
 read -r user sys rss < <(tail -1 "$DIR/time.out")

@@ -178,7 +178,7 @@ std::vector<CaptureResult> capture_all(const std::vector<targets::Service>& serv
         fmt::format("{}/{}_{}_{}", opts.out_dir, util::file_name_part(res.service), res.type, stamp);
     std::string path = base + ext;
     for (int n = 2; std::filesystem::exists(path); ++n) path = fmt::format("{}-{}{}", base, n, ext);
-    auto ok = dir_ready ? util::write_file_atomic(path, r.body) : dir_ready;
+    auto ok = dir_ready ? util::write_file_atomic(path, r.body, opts.sync) : dir_ready;
     if (!ok) {
       res.error = ok.error().message;
       res.error_kind = ok.error().kind;

@@ -38,6 +38,7 @@ struct CaptureOptions {
   profile::DecodeOptions decode;
   std::string file_tag;  // replaces the type in file names when set (e.g. "baseline")
   bool save = true;      // false: check and decode only, write no file
+  bool sync = true;      // fsync each file (watch's stream of small files does without)
   const std::atomic<bool>* stop = nullptr;  // set (Ctrl-C): transfers under way are abandoned
 };
 

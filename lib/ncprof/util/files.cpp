@@ -131,7 +131,7 @@ Result<void> prepare_output_file(const std::string& path, const std::string& wha
   return prepare_output_dir(dir, fmt::format("{} {}: directory", what, path));
 }
 
-Result<void> write_file_atomic(const std::string& path, std::string_view data) {
+Result<void> write_file_atomic(const std::string& path, std::string_view data, bool sync) {
   fs::path target(path);
   const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::error_code ec;
@@ -157,7 +157,7 @@ Result<void> write_file_atomic(const std::string& path, std::string_view data) {
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((sync && ::fsync(fd) != 0) || ::close(fd) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
     return fail(ErrorKind::io, fmt::format("{}: write failed: {}", path, std::strerror(err)));

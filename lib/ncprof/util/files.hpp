@@ -13,8 +13,9 @@ Result<std::string> read_file(const std::string& path, std::uint64_t max_bytes =
 
 // Writes data to path whole or not at all: a temporary file in the same
 // directory, fsync, then rename. The directory must exist (a typo in a
-// path is an error, not a new directory).
-Result<void> write_file_atomic(const std::string& path, std::string_view data);
+// path is an error, not a new directory). Without sync, no fsync: still
+// never a partial file under path, but a power cut may lose the last files.
+Result<void> write_file_atomic(const std::string& path, std::string_view data, bool sync = true);
 
 Result<void> make_dirs(const std::string& dir);
 
