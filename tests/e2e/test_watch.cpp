@@ -151,7 +151,7 @@ TEST_CASE("watch: captures on schedule into OUT/service/type, keeps --keep files
   CHECK(w.process->log().find("watch: stop") != std::string::npos);
 }
 
-TEST_CASE("watch: a target down or answering garbage is counted, backed off and retried; the others go on",
+TEST_CASE("watch: a target down or answering garbage is counted, backed off and retried while the others go on",
           "[watch]") {
   // One good service; one address nobody listens on; one that answers text.
   BrokenServer broken(read_file(test_data_dir() + "/go-runtime/heap-1.pprof"));
@@ -159,8 +159,13 @@ TEST_CASE("watch: a target down or answering garbage is counted, backed off and 
   auto fleet = Fleet::start({steady("good")}, "  down:\n    pprof: 127.0.0.1:" + std::to_string(down_port) +
                                                   "\n    health: none\n  garbage:\n    pprof: " + broken.url("text") +
                                                   "\n    health: none\n");
+  // The good service again, without its health endpoint: its goroutine
+  // count comes from the goroutine profile.
+  std::string yaml = read_file(fleet.config);
+  yaml += "  quiet:\n    pprof: 127.0.0.1:" + std::to_string(fleet.services[0].pprof_port) + "\n    health: none\n";
+  write_file(fleet.config, yaml);
   const std::string out = temp_dir("ncprof-watch") + "/profiles";
-  auto w = Watch::start(fleet.config, {"--every", "1s", "--types", "heap"}, out);
+  auto w = Watch::start(fleet.config, {"--every", "1s", "--types", "heap,goroutine"}, out);
   std::this_thread::sleep_for(std::chrono::seconds(9));
   const std::string m = w.metrics();
   INFO(m);
@@ -176,6 +181,7 @@ TEST_CASE("watch: a target down or answering garbage is counted, backed off and 
   CHECK(down <= 5);
   CHECK(garbage >= 2);
   CHECK(garbage <= 5);
+  CHECK(metric(m, "ncprof_goroutines", {{"service", "quiet"}}).value_or(0) >= 20);
   CHECK((!fs::exists(out + "/down/heap") || list_dir(out + "/down/heap").empty()));
   CHECK(w.process->log().find("down: heap:") != std::string::npos);
   w.process->signal(SIGTERM);
@@ -258,7 +264,7 @@ TEST_CASE("watch: start-up errors are exit 2 in one line: config, output directo
   t.join();
 }
 
-TEST_CASE("watch --push: every profile reaches Pyroscope's ingest API with its labels and header; a failing "
+TEST_CASE("watch --push: every profile reaches Pyroscope's ingest API with its labels and header and a failing "
           "server is retried, counted, and loses no file",
           "[watch][push]") {
   struct Ingest {

@@ -325,6 +325,8 @@ struct Watcher::Impl {
         metrics.set("ncprof_profile_inuse_bytes", labels, static_cast<double>(r.total));
         add_point(tit->second, true, seconds_since_epoch(finished), static_cast<double>(r.total));
       } else if (job.type == capture::ProfileType::goroutine) {
+        // The count from the profile when the service has no health endpoint.
+        if (tit->second.health_gone) metrics.set("ncprof_goroutines", labels, static_cast<double>(r.total));
         add_point(tit->second, false, seconds_since_epoch(finished), static_cast<double>(r.total));
       }
     }
