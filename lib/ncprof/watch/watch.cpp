@@ -293,9 +293,7 @@ struct Watcher::Impl {
     // watch's CPU time; a file is still never partial (written aside, then
     // renamed), but a power cut may lose the last few.
     co.sync = false;
-    std::error_code ec;
-    fs::create_directories(co.out_dir, ec);
-    auto results = capture::capture_all({svc}, co);
+    auto results = capture::capture_all({svc}, co);  // makes the directory
     const auto finished = Clock::now();
     const double secs = std::chrono::duration<double>(finished - started).count();
     const capture::CaptureResult& r = results.front();
