@@ -237,20 +237,18 @@ std::vector<StatTable> build_tables(const BenchData& data, const StatOptions& op
     }
     return "";
   };
-  auto project = [&](std::vector<Flat>& by, const BenchResult& r, std::vector<std::string>* values) {
+  // A result's key in a projection: an id per field (its first-seen index).
+  auto project = [&](std::vector<Flat>& by, const BenchResult& r) {
     std::vector<std::size_t> key(by.size());
     for (std::size_t i = 0; i < by.size(); ++i) {
       Flat& f = by[i];
-      if (f.config_member) {
-        key[i] = ids[f.key];
-        if (values) values->push_back(state[f.key]);
-        continue;
-      }
-      std::string v = value_of(f, r);
-      key[i] = f.seen.of(v);
-      if (values) values->push_back(std::move(v));
+      key[i] = f.config_member ? ids[f.key] : f.seen.of(value_of(f, r));
     }
     return key;
+  };
+  // The value behind a field's id, for labels and sorting.
+  auto value_at = [&](const Flat& f, std::size_t id) -> const std::string& {
+    return f.config_member ? key_order[f.key].values()[id] : f.seen.values()[id];
   };
   auto in_fixed = [&](const std::vector<Flat>& by, const BenchResult& r) {
     return std::all_of(by.begin(), by.end(), [&](const Flat& f) {
@@ -299,18 +297,17 @@ std::vector<StatTable> build_tables(const BenchData& data, const StatOptions& op
       }
     }
     if (!any) continue;
-    std::vector<std::string> table_values;
-    std::vector<std::size_t> base_key = project(table_by, r, &table_values);
+    std::vector<std::size_t> base_key = project(table_by, r);
     auto intern = [](std::map<std::vector<std::size_t>, std::size_t>& index, std::vector<std::vector<std::size_t>>& list,
                      std::vector<std::size_t> key) {
       auto [it, inserted] = index.try_emplace(key, list.size());
       if (inserted) list.push_back(std::move(key));
       return it->second;
     };
-    const std::size_t row = intern(row_ids, row_keys, project(row_by, r, nullptr));
-    const std::size_t col = intern(col_ids, col_keys, project(col_by, r, nullptr));
+    const std::size_t row = intern(row_ids, row_keys, project(row_by, r));
+    const std::size_t col = intern(col_ids, col_keys, project(col_by, r));
     std::vector<std::size_t> residue;
-    if (!residue_by.empty()) residue = project(residue_by, r, nullptr);
+    if (!residue_by.empty()) residue = project(residue_by, r);
     for (std::size_t v = 0; v < r.values.size(); ++v) {
       if (!kept[v]) continue;
       const auto& val = r.values[v];
@@ -319,7 +316,9 @@ std::vector<StatTable> build_tables(const BenchData& data, const StatOptions& op
       auto& t = tables[key];
       if (t.key.empty() && t.cells.empty()) {
         t.key = base_key;
-        t.key_values = table_values;
+        // The values only for a new table (a file of many keys and many
+        // results makes few tables).
+        for (std::size_t k = 0; k < table_by.size(); ++k) t.key_values.push_back(value_at(table_by[k], base_key[k]));
         t.unit = key.back();
       }
       auto& cell = t.cells[{row, col}];
@@ -328,10 +327,6 @@ std::vector<StatTable> build_tables(const BenchData& data, const StatOptions& op
     }
   }
 
-  // Values of a projected key, for labels and sorting.
-  auto value_at = [&](const Flat& f, std::size_t id) -> const std::string& {
-    return f.config_member ? key_order[f.key].values()[id] : f.seen.values()[id];
-  };
   auto less_key = [&](const std::vector<Flat>& by, const std::vector<std::size_t>& a, const std::vector<std::size_t>& b) {
     for (std::size_t i = 0; i < by.size(); ++i) {
       if (a[i] == b[i]) continue;
