@@ -12,6 +12,9 @@ cd "$(dirname "$0")/.."
 MODE=${1:-all}
 case $MODE in all | --quick | --sanitize) ;; *) echo "usage: scripts/test.sh [--quick|--sanitize]" >&2; exit 2 ;; esac
 scripts/setup.sh
+# go tool pprof's outputs, kept by the first pass for the sanitizer pass
+# (same arguments, same file contents): see tests/e2e/conformance.hpp.
+export NCPROF_TEST_PPROF_CACHE="$PWD/build/pprof-cache"
 
 if [ "$MODE" != --sanitize ]; then
   echo "== tests" >&2

@@ -1,7 +1,12 @@
 #pragma once
 // Runs `go tool pprof -top` (or another report) and `ncprof top` on the
 // same input and options.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -63,12 +68,45 @@ inline std::vector<std::string> profile_files(const std::string& dir) {
 }
 
 // go tool pprof -REPORT (top, traces, tags, ...) and ncprof REPORT.
+// go tool pprof's answers, kept in $NCPROF_TEST_PPROF_CACHE when set
+// (scripts/test.sh sets it): the sanitizer pass compares its ncprof with
+// the very outputs the first pass got from pprof for the same arguments
+// and file contents, instead of running pprof (not sanitized, and most of
+// those tests' time) again.
+inline std::string pprof_cache_key(const std::vector<std::string>& argv, const std::vector<std::string>& files) {
+  std::string key;
+  for (const auto& a : argv) key += a + '\0';
+  for (const auto& f : files) key += std::to_string(std::hash<std::string>{}(read_file(f))) + '\0';
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016zx", std::hash<std::string>{}(key));
+  return hex;
+}
+
 inline RunResult go_pprof(const std::string& report, const std::vector<std::string>& opts,
                           const std::vector<std::string>& files) {
   std::vector<std::string> argv = {go_bin(), "tool", "pprof", "-" + report};
   argv.insert(argv.end(), opts.begin(), opts.end());
   argv.insert(argv.end(), files.begin(), files.end());
-  return run(argv, {{"TZ", "UTC"}});
+  const char* cache = std::getenv("NCPROF_TEST_PPROF_CACHE");
+  if (!cache || !*cache) return run(argv, {{"TZ", "UTC"}});
+  const std::string path = std::string(cache) + "/" + pprof_cache_key(argv, files);
+  if (file_exists(path)) {
+    // "exit\nerr-size\nERR OUT"
+    const std::string kept = read_file(path);
+    RunResult r;
+    std::size_t a = kept.find('\n'), b = kept.find('\n', a + 1);
+    r.exit_code = std::stoi(kept.substr(0, a));
+    const std::size_t n = std::stoul(kept.substr(a + 1, b - a - 1));
+    r.err = kept.substr(b + 1, n);
+    r.out = kept.substr(b + 1 + n);
+    return r;
+  }
+  RunResult r = run(argv, {{"TZ", "UTC"}});
+  std::filesystem::create_directories(cache);
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  write_file(tmp, std::to_string(r.exit_code) + "\n" + std::to_string(r.err.size()) + "\n" + r.err + r.out);
+  std::filesystem::rename(tmp, path);
+  return r;
 }
 
 inline RunResult ncprof_report(const std::string& report, const std::vector<std::string>& opts,
