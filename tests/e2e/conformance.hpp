@@ -70,11 +70,12 @@ inline std::vector<std::string> profile_files(const std::string& dir) {
 // go tool pprof -REPORT (top, traces, tags, ...) and ncprof REPORT.
 // go tool pprof's answers, kept in $NCPROF_TEST_PPROF_CACHE when set
 // (scripts/test.sh sets it): the sanitizer pass compares its ncprof with
-// the very outputs the first pass got from pprof for the same arguments
-// and file contents, instead of running pprof (not sanitized, and most of
-// those tests' time) again.
+// the very outputs the first pass got from pprof for the same arguments,
+// working directory and file contents, instead of running pprof (not
+// sanitized, and most of those tests' time) again.
 inline std::string pprof_cache_key(const std::vector<std::string>& argv, const std::vector<std::string>& files) {
-  std::string key;
+  // The working directory too: -list looks for sources from it, and says so.
+  std::string key = std::filesystem::current_path().string() + '\0';
   for (const auto& a : argv) key += a + '\0';
   for (const auto& f : files) key += std::to_string(std::hash<std::string>{}(read_file(f))) + '\0';
   char hex[17];
