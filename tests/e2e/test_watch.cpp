@@ -15,6 +15,7 @@
 
 #include "e2e/fleet.hpp"
 #include "ncprof/profile/codec.hpp"
+#include "ncprof/util/strings.hpp"
 #include "support/broken_server.hpp"
 #include "support/fixture.hpp"
 #include "support/process.hpp"
@@ -188,6 +189,37 @@ TEST_CASE("watch: a target down or answering garbage is counted, backed off and 
   CHECK(w.process->wait(std::chrono::milliseconds(15000)) == 0);
 }
 
+TEST_CASE("watch: each worker keeps the connections of its targets open between captures", "[watch]") {
+  // Three services, each with its health endpoint on a port of its own.
+  auto fleet = Fleet::start({steady("a"), steady("b"), steady("c")});
+  // The fixture counts the TCP connections it accepted, on all its ports.
+  auto accepted = [](const GoService& s) {
+    auto r = http_get(s.pprof_port, "/debug/fixture/connections");
+    REQUIRE(r.status == 200);
+    return std::stoi(r.body);
+  };
+  std::map<std::string, int> before;
+  for (const auto& s : fleet.services) before[s.name] = accepted(s);
+  const std::string out = temp_dir("ncprof-watch") + "/profiles";
+  auto w = Watch::start(fleet.config, {"--every", "1s", "--types", "heap,goroutine", "--workers", "1"}, out);
+  std::this_thread::sleep_for(std::chrono::seconds(7));
+  const std::string m = w.metrics();
+  INFO(m);
+  for (const auto& s : fleet.services) {
+    INFO(s.name);
+    double captures = 0;
+    for (const char* type : {"heap", "goroutine"}) {
+      captures += metric(m, "ncprof_captures_total", {{"service", s.name}, {"result", "ok"}, {"type", type}}).value_or(0);
+    }
+    CHECK(captures >= 10);
+    // One worker: one connection to the pprof port, one to the health
+    // port, and this request's own.
+    CHECK(accepted(s) - before[s.name] <= 3);
+  }
+  w.process->signal(SIGINT);
+  CHECK(w.process->wait(std::chrono::milliseconds(15000)) == 0);
+}
+
 TEST_CASE("watch: SIGHUP reloads the config, --max-disk and --keep-for delete the oldest files", "[watch]") {
   auto fleet = Fleet::start({steady("one"), steady("two")});
   const std::string first = fleet.dir + "/first.yaml";
@@ -342,23 +374,9 @@ TEST_CASE("watch --push: every profile reaches Pyroscope's ingest API with its l
 
 namespace {
 
-std::string query_escape(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 // Prometheus's instant query: each result's labels and value.
 std::vector<std::pair<json, double>> prom_query(int port, const std::string& q) {
-  auto r = http_get(port, "/api/v1/query?query=" + query_escape(q));
+  auto r = http_get(port, "/api/v1/query?query=" + ncprof::util::query_escape(q));
   std::vector<std::pair<json, double>> out;
   if (r.status != 200) return out;
   const auto doc = json::parse(r.body, nullptr, false);

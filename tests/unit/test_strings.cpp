@@ -32,3 +32,18 @@ TEST_CASE("rates: per second, minute or hour", "[util][strings]") {
   CHECK(!parse_rate("abc", false));
   CHECK(!parse_rate("10K/h", false));  // sizes only where sizes are meant
 }
+
+TEST_CASE("comma lists: items trimmed, empty ones skipped", "[util][strings]") {
+  using ncprof::util::split_commas;
+  CHECK(split_commas("heap, goroutine,,\tcpu ") == std::vector<std::string>{"heap", "goroutine", "cpu"});
+  CHECK(split_commas("").empty());
+  CHECK(split_commas(" , ,").empty());
+  CHECK(split_commas("a") == std::vector<std::string>{"a"});
+}
+
+TEST_CASE("query escaping: unreserved characters stay, the rest is %XX", "[util][strings]") {
+  using ncprof::util::query_escape;
+  CHECK(query_escape("svc{env=prod,a=b c}") == "svc%7Benv%3Dprod%2Ca%3Db%20c%7D");
+  CHECK(query_escape("A-z_0.9~") == "A-z_0.9~");
+  CHECK(query_escape(std::string("\xff\x00", 2)) == "%FF%00");
+}

@@ -10,6 +10,7 @@
 #include "commands/commands.hpp"
 #include "commands/target_flags.hpp"
 #include "ncprof/util/files.hpp"
+#include "ncprof/util/strings.hpp"
 
 namespace ncprof::app {
 
@@ -65,25 +66,19 @@ std::string identifier(const std::string& s) {
 
 // ncprof's capture types as the profile names Parca and Alloy use.
 Result<std::vector<std::string>> profile_names(const std::string& types) {
+  static const std::map<std::string, std::string> names = {{"heap", "memory"}, {"allocs", "memory"},
+                                                           {"cpu", "process_cpu"}, {"goroutine", "goroutine"},
+                                                           {"block", "block"}, {"mutex", "mutex"}};
   std::vector<std::string> out;
-  std::size_t from = 0;
-  for (;;) {
-    const auto comma = types.find(',', from);
-    std::string t = types.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
-    t.erase(0, t.find_first_not_of(' '));
-    t.erase(t.find_last_not_of(' ') + 1);
-    static const std::map<std::string, std::string> names = {{"heap", "memory"}, {"allocs", "memory"},
-                                                             {"cpu", "process_cpu"}, {"goroutine", "goroutine"},
-                                                             {"block", "block"}, {"mutex", "mutex"}};
+  for (const auto& t : util::split_commas(types)) {
     auto it = names.find(t);
     if (it == names.end()) {
       return fail(ErrorKind::usage, fmt::format("--types: '{}' has no Parca/Alloy profile (heap, allocs, cpu, goroutine, "
                                                 "block, mutex)", t));
     }
     if (std::find(out.begin(), out.end(), it->second) == out.end()) out.push_back(it->second);
-    if (comma == std::string::npos) break;
-    from = comma + 1;
   }
+  if (out.empty()) return fail(ErrorKind::usage, "--types names no profile type");
   return out;
 }
 

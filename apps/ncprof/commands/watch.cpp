@@ -8,6 +8,8 @@
 #include <mutex>
 #include <thread>
 
+#include <sys/resource.h>
+
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -52,19 +54,6 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, s.find_last_not_of(" \t") - b + 1));
 }
 
-std::vector<std::string> split_commas(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t from = 0;
-  for (;;) {
-    const auto comma = s.find(',', from);
-    out.push_back(trim(std::string_view(s).substr(from, comma == std::string::npos ? std::string::npos : comma - from)));
-    if (comma == std::string::npos) break;
-    from = comma + 1;
-  }
-  std::erase_if(out, [](const std::string& x) { return x.empty(); });
-  return out;
-}
-
 // "2026-12-01T16:40:05.123Z".
 std::string utc_now() {
   const auto now = std::chrono::system_clock::now();
@@ -100,7 +89,7 @@ Result<void> writable_dir(const std::string& dir) {
 Result<watch::WatchOptions> watch_options(const WatchArgs& args, const GlobalOptions& global) {
   watch::WatchOptions o;
   o.types.clear();
-  for (const auto& t : split_commas(args.types)) {
+  for (const auto& t : util::split_commas(args.types)) {
     auto type = capture::parse_type(t);
     if (!type) return fail(ErrorKind::usage, fmt::format("--types: {}", type.error().message));
     if (std::find(o.types.begin(), o.types.end(), *type) == o.types.end()) o.types.push_back(*type);
@@ -209,6 +198,16 @@ int run_watch(const WatchArgs& args, const GlobalOptions& global) {
   const auto& stop = catch_interrupts();
   std::signal(SIGHUP, on_hangup);
   auto log = event_logger(json);
+  // Connections stay open between captures (one per worker and target):
+  // the soft limit on descriptors goes up to the hard one (at most 65536),
+  // as Go does.
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0) {
+    const rlim_t want = std::min<rlim_t>(files.rlim_max, 65536);
+    if (files.rlim_cur < want) {
+      files.rlim_cur = want;
+      setrlimit(RLIMIT_NOFILE, &files);
+    }
+  }
   watch::Watcher watcher(*opts, *services, metrics, log);
   std::thread serving;
   if (server) {

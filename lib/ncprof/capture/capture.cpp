@@ -132,11 +132,21 @@ std::vector<CaptureResult> capture_all(const std::vector<targets::Service>& serv
     requests.push_back(std::move(req));
     request_of.push_back(i);
   }
-  auto responses = client::fetch_all(requests, opts.concurrency, progress, opts.stop);
+  auto responses = client::fetch_all(requests, opts.concurrency, progress, opts.stop, opts.pool);
   const auto now = std::chrono::system_clock::now();
   const std::string stamp = util::timestamp_for_file(now);
-  // The directory, once (the commands have usually made it already).
-  const Result<void> dir_ready = opts.save ? util::make_dirs(opts.out_dir) : Result<void>{};
+  // The directory is made when a file cannot be created without it (the
+  // commands have usually made it already; watch writes into it all day).
+  bool dir_checked = false;
+  auto write = [&](const std::string& path, std::string_view body) -> Result<void> {
+    auto ok = util::write_file_atomic(path, body, opts.sync);
+    if (ok || dir_checked) return ok;
+    dir_checked = true;
+    std::error_code ec;
+    if (std::filesystem::is_directory(opts.out_dir, ec)) return ok;
+    if (auto made = util::make_dirs(opts.out_dir); !made) return made;
+    return util::write_file_atomic(path, body, opts.sync);
+  };
   for (std::size_t k = 0; k < responses.size(); ++k) {
     auto& res = results[request_of[k]];
     if (!responses[k]) {
@@ -178,7 +188,7 @@ std::vector<CaptureResult> capture_all(const std::vector<targets::Service>& serv
         fmt::format("{}/{}_{}_{}", opts.out_dir, util::file_name_part(res.service), res.type, stamp);
     std::string path = base + ext;
     for (int n = 2; std::filesystem::exists(path); ++n) path = fmt::format("{}-{}{}", base, n, ext);
-    auto ok = dir_ready ? util::write_file_atomic(path, r.body, opts.sync) : dir_ready;
+    auto ok = write(path, r.body);
     if (!ok) {
       res.error = ok.error().message;
       res.error_kind = ok.error().kind;

@@ -40,6 +40,7 @@ struct CaptureOptions {
   bool save = true;      // false: check and decode only, write no file
   bool sync = true;      // fsync each file (watch's stream of small files does without)
   const std::atomic<bool>* stop = nullptr;  // set (Ctrl-C): transfers under way are abandoned
+  client::ConnectionPool* pool = nullptr;   // connections kept for the next capture (watch)
 };
 
 struct CaptureResult {

@@ -79,7 +79,7 @@ Result<HealthFigures> parse_health(std::string_view body, const std::string& url
 }
 
 std::vector<HealthReading> read_health(const std::vector<targets::Service>& services, const client::TlsOptions& tls,
-                                       std::chrono::milliseconds timeout, int retries) {
+                                       std::chrono::milliseconds timeout, int retries, client::ConnectionPool* pool) {
   std::vector<HealthReading> rows(services.size());
   std::vector<client::HttpRequest> requests;
   std::vector<std::size_t> row_of;
@@ -111,7 +111,7 @@ std::vector<HealthReading> read_health(const std::vector<targets::Service>& serv
     requests.push_back(std::move(req));
     row_of.push_back(i);
   }
-  auto responses = client::fetch_all(requests, 64);
+  auto responses = client::fetch_all(requests, 64, {}, nullptr, pool);
   for (std::size_t k = 0; k < responses.size(); ++k) {
     HealthReading& row = rows[row_of[k]];
     if (!responses[k]) {

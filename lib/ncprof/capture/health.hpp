@@ -55,6 +55,7 @@ struct HealthReading {
 // a configured endpoint but with `health_probe` are tried at their pprof
 // address's /health/memory; a 404 there means "no health endpoint".
 std::vector<HealthReading> read_health(const std::vector<targets::Service>& services, const client::TlsOptions& tls,
-                                       std::chrono::milliseconds timeout, int retries);
+                                       std::chrono::milliseconds timeout, int retries,
+                                       client::ConnectionPool* pool = nullptr);
 
 }  // namespace ncprof::capture

@@ -184,21 +184,37 @@ std::string origin_of(const std::string& url) {
 }
 
 
+ConnectionPool::ConnectionPool(std::size_t max_idle) : max_idle_(std::max<std::size_t>(1, max_idle)) {
+  global_init();
+  multi_ = curl_multi_init();
+}
+
+ConnectionPool::~ConnectionPool() {
+  for (void* e : easy_) curl_easy_cleanup(static_cast<CURL*>(e));
+  curl_multi_cleanup(static_cast<CURLM*>(multi_));
+}
+
 std::vector<HttpResult> fetch_all(const std::vector<HttpRequest>& requests, std::size_t concurrency,
                                   const std::function<void(const FetchProgress&)>& progress,
-                                  const std::atomic<bool>* stop) {
+                                  const std::atomic<bool>* stop, ConnectionPool* pool) {
   global_init();
   std::vector<HttpResult> results(requests.size(), fail(ErrorKind::internal, "not run"));
   if (requests.empty()) return results;
   concurrency = std::max<std::size_t>(1, concurrency);
-  std::unique_ptr<CURLM, decltype(&curl_multi_cleanup)> multi(curl_multi_init(), curl_multi_cleanup);
-  curl_multi_setopt(multi.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(concurrency));
+  std::unique_ptr<CURLM, decltype(&curl_multi_cleanup)> own(pool ? nullptr : curl_multi_init(), curl_multi_cleanup);
+  CURLM* const multi = pool ? static_cast<CURLM*>(pool->multi_) : own.get();
+  curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS,
+                    static_cast<long>(pool ? std::max(pool->max_idle_, concurrency) : concurrency));
   std::vector<std::unique_ptr<Transfer>> transfers;
   std::deque<Transfer*> waiting;
   for (std::size_t i = 0; i < requests.size(); ++i) {
     auto t = std::make_unique<Transfer>();
     t->index = i;
     t->request = &requests[i];
+    if (pool && !pool->easy_.empty()) {
+      t->easy = static_cast<CURL*>(pool->easy_.back());
+      pool->easy_.pop_back();
+    }
     waiting.push_back(t.get());
     transfers.push_back(std::move(t));
   }
@@ -209,7 +225,7 @@ std::vector<HttpResult> fetch_all(const std::vector<HttpRequest>& requests, std:
     if (stop && stop->load()) {
       // Interrupted: detach what is under way; what did not finish fails.
       for (auto& t : transfers) {
-        if (t->in_multi) curl_multi_remove_handle(multi.get(), t->easy);
+        if (t->in_multi) curl_multi_remove_handle(multi, t->easy);
         t->in_multi = false;
       }
       for (std::size_t i = 0; i < results.size(); ++i) {
@@ -229,21 +245,21 @@ std::vector<HttpResult> fetch_all(const std::vector<HttpRequest>& requests, std:
       }
       prepare(*t);
       ++t->attempts;
-      curl_multi_add_handle(multi.get(), t->easy);
+      curl_multi_add_handle(multi, t->easy);
       t->in_multi = true;
       curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
       ++active;
       it = waiting.erase(it);
     }
     int running = 0;
-    curl_multi_perform(multi.get(), &running);
+    curl_multi_perform(multi, &running);
     int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi.get(), &left)) {
+    while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
       if (msg->msg != CURLMSG_DONE) continue;
       Transfer* t = nullptr;
       curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
       CURLcode rc = msg->data.result;
-      curl_multi_remove_handle(multi.get(), msg->easy_handle);
+      curl_multi_remove_handle(multi, msg->easy_handle);
       t->in_multi = false;
       --active;
       if (util::debug_enabled()) {
@@ -275,11 +291,20 @@ std::vector<HttpResult> fetch_all(const std::vector<HttpRequest>& requests, std:
       progress(FetchProgress{done, requests.size(),
                              std::chrono::duration_cast<std::chrono::milliseconds>(now - start)});
     }
-    if (done < requests.size()) curl_multi_poll(multi.get(), nullptr, 0, 50, nullptr);
+    if (done < requests.size()) curl_multi_poll(multi, nullptr, 0, 50, nullptr);
+  }
+  if (pool) {
+    for (auto& t : transfers) {
+      if (!t->easy || t->in_multi || pool->easy_.size() >= std::max<std::size_t>(concurrency, 4)) continue;
+      pool->easy_.push_back(t->easy);
+      t->easy = nullptr;
+    }
   }
   return results;
 }
 
-HttpResult fetch(const HttpRequest& request) { return std::move(fetch_all({request}, 1).front()); }
+HttpResult fetch(const HttpRequest& request, ConnectionPool* pool) {
+  return std::move(fetch_all({request}, 1, {}, nullptr, pool).front());
+}
 
 }  // namespace ncprof::client

@@ -51,15 +51,36 @@ struct FetchProgress {
   std::chrono::milliseconds elapsed{0};
 };
 
+// Open connections kept between fetch_all calls, at most `max_idle` of
+// them (the least recently used is closed first), so a caller that asks
+// the same servers again and again (watch) connects once per server. One
+// thread at a time.
+class ConnectionPool {
+ public:
+  explicit ConnectionPool(std::size_t max_idle);
+  ~ConnectionPool();
+  ConnectionPool(const ConnectionPool&) = delete;
+  ConnectionPool& operator=(const ConnectionPool&) = delete;
+
+ private:
+  friend std::vector<HttpResult> fetch_all(const std::vector<HttpRequest>&, std::size_t,
+                                           const std::function<void(const FetchProgress&)>&, const std::atomic<bool>*,
+                                           ConnectionPool*);
+  void* multi_;  // CURLM, whose connection cache outlives its transfers
+  std::size_t max_idle_;
+  std::vector<void*> easy_;  // CURL handles kept with their buffers, for the next transfers
+};
+
 // Runs every request, at most `concurrency` at once; results in request
 // order. `progress` (optional) is called about every 200 ms. When `stop`
 // (optional) becomes true, transfers under way are abandoned and every
-// request not finished fails as interrupted (kind usage).
+// request not finished fails as interrupted (kind usage). Without a
+// `pool`, connections close when the call returns.
 std::vector<HttpResult> fetch_all(const std::vector<HttpRequest>& requests, std::size_t concurrency,
                                   const std::function<void(const FetchProgress&)>& progress = {},
-                                  const std::atomic<bool>* stop = nullptr);
+                                  const std::atomic<bool>* stop = nullptr, ConnectionPool* pool = nullptr);
 
-HttpResult fetch(const HttpRequest& request);
+HttpResult fetch(const HttpRequest& request, ConnectionPool* pool = nullptr);
 
 std::string user_agent();
 

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <atomic>
+#include <cstdint>
 #include <random>
 
 #include <fmt/format.h>
@@ -132,17 +133,23 @@ Result<void> prepare_output_file(const std::string& path, const std::string& wha
 }
 
 Result<void> write_file_atomic(const std::string& path, std::string_view data, bool sync) {
-  fs::path target(path);
-  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::error_code ec;
-  if (!fs::is_directory(parent, ec)) {
-    return fail(ErrorKind::io, fmt::format("{}: directory {} does not exist", path, parent.string()));
-  }
-  std::random_device rd;
-  std::string tmp = fmt::format("{}.tmp-{}-{:x}", path, ::getpid(), rd());
+  // A name no other writer uses: this process's id, a random number drawn
+  // once per process and a counter (O_EXCL would catch a clash anyway).
+  static const unsigned salt = std::random_device{}();
+  static std::atomic<std::uint64_t> serial{0};
+  std::string tmp = fmt::format("{}.tmp-{}-{:x}-{}", path, ::getpid(), salt, serial.fetch_add(1));
   TempFileGuard guard(tmp);  // registered before it exists: a signal may come at any point
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return fail(ErrorKind::io, fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
+  if (fd < 0) {
+    const int err = errno;
+    const fs::path target(path);
+    const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    std::error_code ec;
+    if (err == ENOENT && !fs::is_directory(parent, ec)) {
+      return fail(ErrorKind::io, fmt::format("{}: directory {} does not exist", path, parent.string()));
+    }
+    return fail(ErrorKind::io, fmt::format("{}: cannot create: {}", path, std::strerror(err)));
+  }
   const char* p = data.data();
   std::size_t left = data.size();
   while (left > 0) {

@@ -245,4 +245,34 @@ std::string line_excerpt(std::string_view line) {
   return line.size() > 60 ? s + "..." : s;
 }
 
+std::vector<std::string> split_commas(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t from = 0;
+  for (;;) {
+    const auto comma = text.find(',', from);
+    std::string_view item = text.substr(from, comma == std::string_view::npos ? std::string_view::npos : comma - from);
+    const auto b = item.find_first_not_of(" \t");
+    if (b != std::string_view::npos) out.emplace_back(item.substr(b, item.find_last_not_of(" \t") - b + 1));
+    if (comma == std::string_view::npos) break;
+    from = comma + 1;
+  }
+  return out;
+}
+
+std::string query_escape(std::string_view text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
 }  // namespace ncprof::util

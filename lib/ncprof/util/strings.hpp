@@ -48,6 +48,13 @@ std::string file_name_part(std::string_view name);
 // Lines without their "\n" (and a "\r" before it); no empty last line.
 std::vector<std::string_view> split_lines(std::string_view text);
 
+// "heap, goroutine,,cpu" -> {"heap", "goroutine", "cpu"}: items trimmed of
+// spaces and tabs; empty items are skipped.
+std::vector<std::string> split_commas(std::string_view text);
+
+// Percent-encoding for a URL's query: letters, digits and "-_.~" stay.
+std::string query_escape(std::string_view text);
+
 // Replaces ${VAR} with the environment's value (a lone '$' stays as it
 // is); a missing variable is an error naming it, never quoting the text.
 Result<std::string> expand_env(const std::string& text);

@@ -10,6 +10,8 @@
 #include <sstream>
 #include <thread>
 
+#include <sys/resource.h>
+
 #include <fmt/format.h>
 
 #include "ncprof/capture/health.hpp"
@@ -35,22 +37,6 @@ std::chrono::milliseconds job_offset(const std::string& service, const std::stri
   return milliseconds(static_cast<std::int64_t>(h % span));
 }
 
-namespace {
-
-std::string query_escape(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 std::string ingest_url(const std::string& base, const std::string& service, const std::map<std::string, std::string>& labels,
                        const std::string& type, std::int64_t from, std::int64_t until) {
   std::string name = service + "{";
@@ -63,7 +49,7 @@ std::string ingest_url(const std::string& base, const std::string& service, cons
   std::string b = base;
   while (!b.empty() && b.back() == '/') b.pop_back();
   (void)type;  // the pprof body names its own sample types
-  return fmt::format("{}/ingest?name={}&from={}&until={}&format=pprof&spyName=ncprof", b, query_escape(name), from, until);
+  return fmt::format("{}/ingest?name={}&from={}&until={}&format=pprof&spyName=ncprof", b, util::query_escape(name), from, until);
 }
 
 namespace {
@@ -83,6 +69,7 @@ struct Job {
   int failures = 0;
   bool in_flight = false;
   bool removed = false;
+  std::size_t home = 0;  // the worker that keeps this target's connection
 };
 
 struct Point {
@@ -113,12 +100,22 @@ struct Watcher::Impl {
   std::function<void(const Event&)> log;
 
   mutable std::mutex mu;
-  std::condition_variable wake;       // the scheduler: a job finished, or stop
-  std::condition_variable work_ready; // the workers
+  std::condition_variable wake;  // the scheduler: a job finished, or stop
+  // Each worker has its queue and keeps its connections open between
+  // captures. A job goes to the worker that is home to its target when that
+  // one is idle (its connection is reused), else to any idle worker, else
+  // to the shared queue, which every worker reads once its own is empty:
+  // a slow target never holds up others behind it.
+  struct WorkerSlot {
+    std::condition_variable ready;
+    std::deque<std::uint64_t> queue;
+    bool busy = true;  // until it first waits
+  };
+  std::deque<WorkerSlot> slots;
   std::map<std::string, Target> targets;
   std::map<std::uint64_t, Job> jobs;  // by id (a job's id stays while it is queued)
   std::uint64_t next_id = 1;
-  std::deque<std::uint64_t> queue;  // jobs ready to run
+  std::deque<std::uint64_t> queue;  // jobs ready to run, for any worker
   // Jobs waiting for their slot, earliest first: (due, id). An entry whose
   // job has since been removed or rescheduled is skipped when it comes up.
   std::priority_queue<std::pair<Clock::time_point, std::uint64_t>, std::vector<std::pair<Clock::time_point, std::uint64_t>>,
@@ -130,7 +127,23 @@ struct Watcher::Impl {
   WatchStats stats;
   std::map<std::pair<std::string, std::string>, std::deque<StoredFile>> files;  // (service dir, type)
 
-  Impl(WatchOptions o, Metrics& m, std::function<void(const Event&)> l) : opts(std::move(o)), metrics(m), log(std::move(l)) {}
+  Impl(WatchOptions o, Metrics& m, std::function<void(const Event&)> l)
+      : opts(std::move(o)), metrics(m), log(std::move(l)), slots(std::max<std::size_t>(opts.workers, 1)) {}
+
+  // Hands a due job to a worker (under mu).
+  void dispatch(std::uint64_t id, std::size_t home) {
+    WorkerSlot* to = slots[home].busy ? nullptr : &slots[home];
+    for (std::size_t i = 0; !to && i < slots.size(); ++i) {
+      if (!slots[i].busy && slots[i].queue.empty()) to = &slots[i];
+    }
+    if (!to) {
+      queue.push_back(id);  // all busy: the first to finish takes it
+      return;
+    }
+    to->queue.push_back(id);
+    to->busy = true;
+    to->ready.notify_one();
+  }
 
   void emit(Event::Level level, const std::string& what, const std::string& service, std::string message,
             std::vector<std::pair<std::string, std::string>> fields = {}) {
@@ -176,6 +189,7 @@ struct Watcher::Impl {
         j.kind = health ? "health" : capture::type_name(type);
         j.offset = job_offset(j.service, j.kind, opts.every);
         j.due = slot_at_or_after(now, j.offset);
+        j.home = std::hash<std::string>{}(j.service) % slots.size();
         pending.emplace(j.due, j.id);
         jobs.emplace(j.id, std::move(j));
       };
@@ -278,7 +292,8 @@ struct Watcher::Impl {
   }
 
   // --- one job, off the lock
-  void run_capture(Job job, const targets::Service& svc, const Labels& labels, Clock::time_point started) {
+  void run_capture(Job job, const targets::Service& svc, const Labels& labels, Clock::time_point started,
+                   client::ConnectionPool& pool) {
     capture::CaptureOptions co;
     co.type = job.type;
     co.duration = opts.duration;
@@ -289,6 +304,7 @@ struct Watcher::Impl {
     co.tls = opts.tls;
     co.decode = opts.decode;
     co.stop = stop;
+    co.pool = &pool;
     // Tens of files a second at scale, where fsync was an eighth of the
     // watch's CPU time; a file is still never partial (written aside, then
     // renamed), but a power cut may lose the last few.
@@ -331,12 +347,12 @@ struct Watcher::Impl {
     lock.unlock();
     emit(Event::Level::info, "capture", svc.name, fmt::format("{}: {} ({} bytes, {:.2f} s)", job.kind, r.file, r.bytes, secs),
          {{"type", job.kind}, {"file", r.file}, {"bytes", std::to_string(r.bytes)}, {"result", "ok"}});
-    if (!opts.push.url.empty()) push(svc, job.kind, r.file, started, finished);
+    if (!opts.push.url.empty()) push(svc, job.kind, r.file, started, finished, pool);
     finish(job, true);
   }
 
   void push(const targets::Service& svc, const std::string& kind, const std::string& file, Clock::time_point from,
-            Clock::time_point until) {
+            Clock::time_point until, client::ConnectionPool& pool) {
     std::ifstream in(file, std::ios::binary);
     std::stringstream body;
     body << in.rdbuf();
@@ -350,7 +366,7 @@ struct Watcher::Impl {
     req.retries = std::max(0, opts.push.attempts - 1);
     req.total_timeout = opts.timeout;
     req.tls = opts.tls;
-    auto res = client::fetch(req);
+    auto res = client::fetch(req, &pool);
     const bool ok = res && res->status >= 200 && res->status < 300;
     const std::string why = !res ? res.error().message : fmt::format("HTTP {}", res->status);
     {
@@ -368,9 +384,9 @@ struct Watcher::Impl {
     }
   }
 
-  void run_health(Job job, const targets::Service& svc, const Labels& labels) {
+  void run_health(Job job, const targets::Service& svc, const Labels& labels, client::ConnectionPool& pool) {
     // Short: a shutdown waits for a health read under way.
-    auto readings = capture::read_health({svc}, opts.tls, std::min(opts.timeout, milliseconds(10000)), 1);
+    auto readings = capture::read_health({svc}, opts.tls, std::min(opts.timeout, milliseconds(10000)), 1, &pool);
     const auto& h = readings.front();
     if (stop && stop->load()) return;
     std::unique_lock lock(mu);
@@ -446,13 +462,20 @@ struct Watcher::Impl {
     wake.notify_all();
   }
 
-  void worker() {
+  void worker(std::size_t me, std::size_t max_idle) {
+    client::ConnectionPool pool(max_idle);
+    WorkerSlot& slot = slots[me];
     for (;;) {
       std::unique_lock lock(mu);
-      work_ready.wait(lock, [&] { return stopping || !queue.empty(); });
+      if (slot.queue.empty() && queue.empty()) {
+        slot.busy = false;
+        slot.ready.wait(lock, [&] { return stopping || !slot.queue.empty() || !queue.empty(); });
+      }
       if (stopping) return;
-      const std::uint64_t id = queue.front();
-      queue.pop_front();
+      slot.busy = true;
+      auto& from = slot.queue.empty() ? queue : slot.queue;
+      const std::uint64_t id = from.front();
+      from.pop_front();
       auto jit = jobs.find(id);
       if (jit == jobs.end()) continue;
       Job job = jit->second;
@@ -466,9 +489,9 @@ struct Watcher::Impl {
       lock.unlock();
       const auto started = Clock::now();
       if (job.health) {
-        run_health(job, svc, labels);
+        run_health(job, svc, labels, pool);
       } else {
-        run_capture(job, svc, labels, started);
+        run_capture(job, svc, labels, started, pool);
       }
     }
   }
@@ -489,8 +512,20 @@ void Watcher::run(const std::atomic<bool>& stop, std::atomic<bool>* reload_flag,
                   const std::function<Result<std::vector<targets::Service>>()>& reload) {
   Impl& m = *impl_;
   m.stop = &stop;
+  // Each worker keeps the connections of the targets it is home to, and a
+  // few more for the jobs it takes from busy workers.
+  // Each origin (pprof, health) of a home target, with room to spare, but
+  // never more than half the descriptors the process may open.
+  std::size_t max_idle = 0;
+  {
+    std::lock_guard lock(m.mu);
+    rlimit files{};
+    const std::size_t fd_limit = getrlimit(RLIMIT_NOFILE, &files) == 0 ? files.rlim_cur : 1024;
+    const std::size_t budget = std::max<std::size_t>(fd_limit > 256 ? (fd_limit - 256) / 2 / m.slots.size() : 0, 2);
+    max_idle = std::clamp<std::size_t>(m.targets.size() * 3 / m.slots.size() + 4, 2, std::min<std::size_t>(128, budget));
+  }
   std::vector<std::thread> workers;
-  for (std::size_t i = 0; i < std::max<std::size_t>(m.opts.workers, 1); ++i) workers.emplace_back([&m] { m.worker(); });
+  for (std::size_t i = 0; i < m.slots.size(); ++i) workers.emplace_back([&m, i, max_idle] { m.worker(i, max_idle); });
   while (!stop.load()) {
     if (reload_flag && reload_flag->exchange(false) && reload) {
       auto services = reload();
@@ -527,16 +562,15 @@ void Watcher::run(const std::atomic<bool>& stop, std::atomic<bool>* reload_flag,
                       Impl::with(tit != m.targets.end() ? tit->second.labels : Labels{}, "type", j.kind));
       }
       j.in_flight = true;
-      m.queue.push_back(id);
-      m.work_ready.notify_one();
+      m.dispatch(id, j.home);
     }
     m.wake.wait_until(lock, next, [&] { return stop.load(); });
   }
   {
     std::lock_guard lock(m.mu);
     m.stopping = true;
+    for (auto& slot : m.slots) slot.ready.notify_all();
   }
-  m.work_ready.notify_all();
   for (auto& w : workers) w.join();
 }
 
