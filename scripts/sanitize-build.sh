@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Configures and builds build-san/ with clang, AddressSanitizer and
 # UndefinedBehaviorSanitizer (-fno-sanitize-recover: any UB fails) and
-# libFuzzer coverage: ncprof, the unit and end-to-end tests and the fuzz
-# targets (or the targets given). -O0: a sanitized build of the header-only
+# libFuzzer coverage: ncprof, the unit tests and the fuzz targets (or the
+# targets given); the end-to-end tests drive this ncprof from build/. -O0: a sanitized build of the header-only
 # CLI11 is slow to optimise, and these runs look for bugs, not speed.
 # Used by scripts/test.sh (the sanitizer pass) and scripts/fuzz.sh.
 #   scripts/sanitize-build.sh [--target T...]
@@ -18,7 +18,7 @@ fi
 echo "sanitize: building build-san/ (a few minutes the first time)" >&2
 TARGETS=("$@")
 if ((${#TARGETS[@]} == 0)); then
-  TARGETS=(--target ncprof ncprof_synth ncprof_unit_tests ncprof_e2e_tests goservice
+  TARGETS=(--target ncprof ncprof_synth ncprof_unit_tests
     fuzz_profile fuzz_goroutines fuzz_bench fuzz_config fuzz_health fuzz_gzip fuzz_strings)
 fi
 if [ -t 2 ]; then

@@ -23,13 +23,18 @@ fi
 if [ "$MODE" != --quick ]; then
   echo "== tests with AddressSanitizer and UndefinedBehaviorSanitizer" >&2
   scripts/sanitize-build.sh
-  # The serial tests time Go benchmarks: nothing of ncprof's to sanitize
-  # that the other suites do not run, and slow under ASan (not built here).
-  # The external corpus (../shared/corpus, when there is one) adds numbers
-  # to compare, not code paths: its size is not ours, so it stays out of
-  # the sanitizer pass (the fuzzers and the test data cover the parsers).
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-san --output-on-failure --parallel "$(nproc)" --timeout 900 -E 'serial|external corpus'
+  # The unit tests are built sanitized; the end-to-end tests drive the
+  # sanitized ncprof from build/'s test binary (NCPROF_TEST_NCPROF), in
+  # build/'s directories, so go tool pprof's kept outputs match. The serial
+  # tests time Go benchmarks: nothing of ncprof's to sanitize that the
+  # other suites do not run, and slow under ASan. The external corpus
+  # (../shared/corpus, when there is one) adds numbers to compare, not code
+  # paths: its size is not ours, so it stays out of this pass (the fuzzers
+  # and the test data cover the parsers).
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  ctest --test-dir build-san --output-on-failure --parallel "$(nproc)" --timeout 900 -R '^unit: '
+  NCPROF_TEST_NCPROF="$PWD/build-san/apps/ncprof" \
+    ctest --test-dir build --output-on-failure --parallel "$(nproc)" --timeout 900 -R '^e2e: ' -E 'external corpus'
 fi
 if [ "$MODE" = all ]; then
   echo "== fuzzing, ${FUZZ_SECONDS:-10}s per parser" >&2

@@ -1,11 +1,17 @@
 #include "support/fixture.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 
 namespace ncprof::test {
 
-std::string ncprof_bin() { return NCPROF_TEST_BINARY; }
+// NCPROF_TEST_NCPROF: another build of ncprof to drive (the sanitizer
+// pass runs these tests against build-san's).
+std::string ncprof_bin() {
+  const char* other = std::getenv("NCPROF_TEST_NCPROF");
+  return other && *other ? other : NCPROF_TEST_BINARY;
+}
 std::string goservice_bin() { return NCPROF_TEST_GOSERVICE; }
 std::string test_data_dir() { return std::string(NCPROF_SOURCE_DIR) + "/tests/data"; }
 std::string extra_corpus_dir() {
