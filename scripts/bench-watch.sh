@@ -6,6 +6,8 @@
 # captures, and the disk used.
 #   scripts/bench-watch.sh [TARGETS=200] [SECONDS=120] [EVERY=10s] [ADDRS_PER=10]
 # NCPROF_WRAP (e.g. "perf record -g -o /tmp/watch.perf --") runs the watch under a profiler.
+# BENCH_WATCH_DIR (default /tmp) is where the profiles go: the file system
+# is part of the figure (a new file per capture), so the script names it.
 # Targets: under 5% of one core, under 150 MB, no missed captures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +18,8 @@ PER=${4:-10}
 scripts/setup.sh --only ncprof goservice >/dev/null
 NCPROF=$PWD/build/apps/ncprof
 GOSERVICE=$PWD/build/goservice
-DIR=$(mktemp -d /tmp/ncprof-bench-watch.XXXXXX)
+DIR=$(mktemp -d "${BENCH_WATCH_DIR:-/tmp}/ncprof-bench-watch.XXXXXX")
+FSTYPE=$(df --output=fstype "$DIR" | tail -1 | tr -d " ")
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -64,9 +67,9 @@ expected=$(awk -v t="$TARGETS" -v s="$SECONDS_RUN" -v e="$every_s" 'BEGIN { prin
 files=$(find "$DIR/profiles" -type f | wc -l)
 disk=$(du -sk "$DIR/profiles" | cut -f1)
 awk -v u="$user" -v s="$sys" -v r="$rss" -v secs="$SECONDS_RUN" -v t="$TARGETS" -v ok="$ok" -v slots="$expected" \
-  -v f="$failed" -v l="$late" -v m="$missed" -v files="$files" -v disk="$disk" -v every="$EVERY" -v cores="$(nproc)" 'BEGIN {
+  -v f="$failed" -v l="$late" -v m="$missed" -v files="$files" -v disk="$disk" -v every="$EVERY" -v cores="$(nproc)" -v fs="$FSTYPE on $(dirname "$DIR")" 'BEGIN {
   printf "watch: %d targets, heap+goroutine every %s for %d s on %d cores\n", t, every, secs, cores
   printf "  CPU: %.2f s user + %.2f s system = %.2f%% of one core\n", u, s, (u + s) / secs * 100
   printf "  peak RSS: %.1f MB\n", r / 1024
   printf "  captures: %d made (about %d slots in the run), %d failed, %d late, %d missed\n", ok, slots, f, l, m
-  printf "  disk: %d files, %.1f MB\n", files, disk / 1024 }'
+  printf "  disk: %d files, %.1f MB (%s)\n", files, disk / 1024, fs }'

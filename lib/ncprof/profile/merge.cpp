@@ -197,6 +197,14 @@ class Merger {
     std::uint64_t hash = 0;
   };
   const OutLabels& out_labels(const Labels& labels) {
+    // Runs of samples share one label set (often none): the last one first.
+    if (last_labels_ && last_labels_id_ == labels.copy_id()) return *last_labels_;
+    const OutLabels& out = out_labels_lookup(labels);
+    last_labels_id_ = labels.copy_id();
+    last_labels_ = &out;
+    return out;
+  }
+  const OutLabels& out_labels_lookup(const Labels& labels) {
     auto [it, inserted] = label_memo_.try_emplace(labels.copy_id());
     if (!inserted || labels.empty()) return it->second;
     std::vector<Label> sorted(labels.begin(), labels.end());
@@ -273,6 +281,8 @@ class Merger {
   std::map<std::tuple<std::int64_t, std::string, std::string, std::string>, std::uint64_t> functions_;
   std::unordered_map<std::vector<std::uint64_t>, std::uint64_t, WordsHash> locations_;
   std::unordered_map<const void*, OutLabels> label_memo_;
+  const void* last_labels_id_ = nullptr;  // (unordered_map's elements stay where they are)
+  const OutLabels* last_labels_ = nullptr;
   std::unordered_map<std::uint64_t, std::vector<Labels>> distinct_labels_;  // by hash
   util::FlatMap64<std::uint32_t> samples_;  // hash -> 1 + index of a sample
   std::vector<std::uint32_t> next_;           // per sample: 1 + next index with its hash

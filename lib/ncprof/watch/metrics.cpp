@@ -1,6 +1,7 @@
 #include "ncprof/watch/metrics.hpp"
 
 #include <mutex>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -46,6 +47,11 @@ const std::vector<Spec>& specs() {
   return all;
 }
 
+std::string service_of(const Labels& labels) {
+  auto it = labels.find("service");
+  return it == labels.end() ? "" : it->second;
+}
+
 }  // namespace
 
 struct Metrics::Impl {
@@ -56,11 +62,17 @@ struct Metrics::Impl {
   std::mutex mu;
   // Series made, by service: what forget() removes.
   struct Made {
+    using Series = std::variant<prometheus::Gauge*, prometheus::Counter*, prometheus::Histogram*>;
     std::string name;
-    std::variant<prometheus::Gauge*, prometheus::Counter*, prometheus::Histogram*> series;
+    Series series;
   };
   std::map<std::string, std::vector<Made>> by_service;
-  std::map<std::pair<std::string, Labels>, bool> known;
+  std::unordered_set<const void*> known;  // every series in by_service (Add gives the same one each time)
+
+  void remember(const std::string& name, const Labels& labels, Made::Series series) {
+    const void* address = std::visit([](auto* p) -> const void* { return p; }, series);
+    if (known.insert(address).second) by_service[service_of(labels)].push_back({name, series});
+  }
 };
 
 Metrics::Metrics() : impl_(std::make_unique<Impl>()) {
@@ -82,31 +94,18 @@ Metrics::Metrics() : impl_(std::make_unique<Impl>()) {
 
 Metrics::~Metrics() = default;
 
-namespace {
-
-std::string service_of(const Labels& labels) {
-  auto it = labels.find("service");
-  return it == labels.end() ? "" : it->second;
-}
-
-}  // namespace
-
 void Metrics::set(const std::string& name, const Labels& labels, double value) {
   std::lock_guard lock(impl_->mu);
   auto* family = impl_->gauges.at(name);
   auto& g = family->Add(labels);
-  if (impl_->known.emplace(std::make_pair(name, labels), true).second) {
-    impl_->by_service[service_of(labels)].push_back({name, &g});
-  }
+  impl_->remember(name, labels, &g);
   g.Set(value);
 }
 
 void Metrics::add(const std::string& name, const Labels& labels, double value) {
   std::lock_guard lock(impl_->mu);
   auto& c = impl_->counters.at(name)->Add(labels);
-  if (impl_->known.emplace(std::make_pair(name, labels), true).second) {
-    impl_->by_service[service_of(labels)].push_back({name, &c});
-  }
+  impl_->remember(name, labels, &c);
   c.Increment(value);
 }
 
@@ -115,9 +114,7 @@ void Metrics::observe(const std::string& name, const Labels& labels, double valu
   static const prometheus::Histogram::BucketBoundaries buckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
                                                                   1,     2.5,  5,     10,   30,  60,   120};
   auto& h = impl_->histograms.at(name)->Add(labels, buckets);
-  if (impl_->known.emplace(std::make_pair(name, labels), true).second) {
-    impl_->by_service[service_of(labels)].push_back({name, &h});
-  }
+  impl_->remember(name, labels, &h);
   h.Observe(value);
 }
 
@@ -126,12 +123,12 @@ void Metrics::forget(const std::string& service) {
   auto it = impl_->by_service.find(service);
   if (it == impl_->by_service.end()) return;
   for (const auto& m : it->second) {
+    std::visit([&](auto* series) { impl_->known.erase(series); }, m.series);
     if (auto* g = std::get_if<prometheus::Gauge*>(&m.series)) impl_->gauges.at(m.name)->Remove(*g);
     if (auto* c = std::get_if<prometheus::Counter*>(&m.series)) impl_->counters.at(m.name)->Remove(*c);
     if (auto* h = std::get_if<prometheus::Histogram*>(&m.series)) impl_->histograms.at(m.name)->Remove(*h);
   }
   impl_->by_service.erase(it);
-  std::erase_if(impl_->known, [&](const auto& kv) { return service_of(kv.first.second) == service; });
 }
 
 std::string Metrics::text() const {
