@@ -73,3 +73,8 @@ awk -v u="$user" -v s="$sys" -v r="$rss" -v secs="$SECONDS_RUN" -v t="$TARGETS" 
   printf "  peak RSS: %.1f MB\n", r / 1024
   printf "  captures: %d made (about %d slots in the run), %d failed, %d late, %d missed\n", ok, slots, f, l, m
   printf "  disk: %d files, %.1f MB (%s)\n", files, disk / 1024, fs }'
+if [ "${failed:-0}" -gt 0 ]; then
+  echo "  failures, by reason (the first 3):"
+  grep -E "capture svc[0-9]+: (heap|goroutine): " "$DIR/watch.log" | grep -v " bytes, " |
+    sed -E 's/.*capture svc[0-9]+: //; s/127\.0\.0\.1:[0-9]+/ADDR/g' | sort | uniq -c | sort -rn | head -3
+fi

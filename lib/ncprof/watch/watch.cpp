@@ -122,6 +122,7 @@ struct Watcher::Impl {
                       std::greater<>>
       pending;
   Clock::time_point last_age_check{};
+  Clock::time_point scheduler_wakes{};  // when the scheduler's sleep ends
   bool stopping = false;
   const std::atomic<bool>* stop = nullptr;
   WatchStats stats;
@@ -436,7 +437,6 @@ struct Watcher::Impl {
       j.in_flight = false;
       if (retire || j.removed) {
         j.removed = true;
-        wake.notify_all();
         return;
       }
       const auto now = Clock::now();
@@ -458,8 +458,11 @@ struct Watcher::Impl {
         j.due = slot_at_or_after(std::max(next_slot, now + wait), j.offset);
       }
       pending.emplace(j.due, j.id);
+      // The scheduler sleeps until its next job is due: woken only when
+      // this one comes before that (tens of captures a second finish, and
+      // each is next due an interval later).
+      if (j.due < scheduler_wakes) wake.notify_all();
     }
-    wake.notify_all();
   }
 
   void worker(std::size_t me, std::size_t max_idle) {
@@ -564,6 +567,7 @@ void Watcher::run(const std::atomic<bool>& stop, std::atomic<bool>* reload_flag,
       j.in_flight = true;
       m.dispatch(id, j.home);
     }
+    m.scheduler_wakes = next;
     m.wake.wait_until(lock, next, [&] { return stop.load(); });
   }
   {
