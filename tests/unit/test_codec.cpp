@@ -1,9 +1,13 @@
+#include <filesystem>
+
 #include <catch2/catch.hpp>
 
 #include "ncprof/profile/codec.hpp"
+#include "ncprof/util/files.hpp"
 #include "ncprof/util/gzip.hpp"
 #include "profile.pb.h"
 #include "support/builder.hpp"
+#include "support/fixture.hpp"
 
 using namespace ncprof;
 using ncprof::test::ProfileBuilder;
@@ -146,4 +150,48 @@ TEST_CASE("the decompressed size limit refuses a gzip bomb", "[profile][codec]")
   auto r = profile::decode_profile(bomb, "bomb.pb.gz", opts);
   REQUIRE_FALSE(r);
   CHECK(r.error().message.find("exceeds the limit") != std::string::npos);
+}
+
+TEST_CASE("the summary a capture reads equals the decoded profile's, errors included", "[profile][codec]") {
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(ncprof::test::test_data_dir())) {
+    const std::string f = e.path().string();
+    if (f.ends_with(".pprof") || f.ends_with(".pb.gz") || f.ends_with(".txt")) files.push_back(f);
+  }
+  REQUIRE(files.size() >= 12);
+  int wire = 0;
+  for (const auto& f : files) {
+    INFO(f);
+    const std::string bytes = *util::read_file(f);
+    auto full = profile::decode_profile(bytes, f);
+    auto summary = profile::summarize_profile(bytes, f);
+    REQUIRE(full.has_value() == summary.has_value());
+    if (!full) {
+      CHECK(summary.error().message == full.error().message);
+      continue;
+    }
+    const auto want = profile::summarize(*full);
+    CHECK(summary->sample_types == want.sample_types);
+    CHECK(summary->default_index == want.default_index);
+    CHECK(summary->samples == want.samples);
+    CHECK(summary->total == want.total);
+    CHECK(summary->empty == want.empty);
+    CHECK(want.samples == full->samples.size());
+    wire += f.ends_with(".txt") ? 0 : 1;
+  }
+  CHECK(wire >= 10);
+  // Broken input: decode_profile's own message.
+  for (const std::string bad : {std::string("not a profile"), std::string("\x1f\x8b\x08garbage"), std::string()}) {
+    auto full = profile::decode_profile(bad, "x.pb.gz");
+    auto summary = profile::summarize_profile(bad, "x.pb.gz");
+    REQUIRE(!full);
+    REQUIRE(!summary);
+    CHECK(summary.error().message == full.error().message);
+  }
+  // A sample pointing at a location that is not there is refused.
+  auto m = minimal_message();
+  m.mutable_sample(0)->add_location_id(999);
+  auto summary = profile::summarize_profile(raw(m), "dangling");
+  REQUIRE(!summary);
+  CHECK(summary.error().message.find("missing location 999") != std::string::npos);
 }

@@ -79,8 +79,11 @@ std::chrono::milliseconds request_timeout(const CaptureOptions& opts) {
   return extra + opts.timeout;
 }
 
-Result<std::optional<profile::Profile>> check_response(const client::HttpResponse& r, const std::string& url,
-                                                       const CaptureOptions& opts) {
+namespace {
+
+// The checks before decoding: status, body, and the forms that are not
+// pprof protobuf. True when the body is to be decoded as a profile.
+Result<bool> check_reply(const client::HttpResponse& r, const std::string& url, const CaptureOptions& opts) {
   if (r.status != 200) {
     std::string why = first_line(r.body);
     if (why.find('<') != std::string::npos) why = "an HTML error page";
@@ -91,14 +94,24 @@ Result<std::optional<profile::Profile>> check_response(const client::HttpRespons
     if (r.body.find("<html") != std::string::npos || r.body.find("<!DOCTYPE") != std::string::npos) {
       return fail(ErrorKind::network, fmt::format("{}: an HTML page, not a pprof text profile", url));
     }
-    return std::optional<profile::Profile>{};
+    return false;
   }
   if (opts.type == ProfileType::trace) {
     if (r.body.rfind("go 1.", 0) != 0) {
       return fail(ErrorKind::network, fmt::format("{}: not a Go execution trace (\"{}\")", url, first_line(r.body)));
     }
-    return std::optional<profile::Profile>{};
+    return false;
   }
+  return true;
+}
+
+}  // namespace
+
+Result<std::optional<profile::Profile>> check_response(const client::HttpResponse& r, const std::string& url,
+                                                       const CaptureOptions& opts) {
+  auto decode = check_reply(r, url, opts);
+  if (!decode) return tl::unexpected(decode.error());
+  if (!*decode) return std::optional<profile::Profile>{};
   auto p = profile::decode_profile(r.body, url, opts.decode);
   if (!p) return fail(ErrorKind::network, p.error().message);
   return std::optional<profile::Profile>(std::move(*p));
@@ -155,32 +168,43 @@ std::vector<CaptureResult> capture_all(const std::vector<targets::Service>& serv
       continue;
     }
     const client::HttpResponse& r = *responses[k];
-    auto checked = check_response(r, res.url, opts);
-    if (!checked) {
-      res.error = checked.error().message;
-      res.error_kind = checked.error().kind;
+    auto decode = check_reply(r, res.url, opts);
+    if (!decode) {
+      res.error = decode.error().message;
+      res.error_kind = decode.error().kind;
       continue;
     }
-    if (*checked) {
-      const profile::Profile& p = **checked;
+    // The profile itself when the caller keeps it; else what the results
+    // say of it, read without building it.
+    std::optional<profile::Profile> kept;
+    if (*decode) {
+      auto summary = [&]() -> Result<profile::ProfileSummary> {
+        if (!keep_profiles) return profile::summarize_profile(r.body, res.url, opts.decode);
+        auto p = profile::decode_profile(r.body, res.url, opts.decode);
+        if (!p) return tl::unexpected(p.error());
+        kept = std::move(*p);
+        return profile::summarize(*kept);
+      }();
+      if (!summary) {
+        res.error = summary.error().message;
+        res.error_kind = ErrorKind::network;
+        continue;
+      }
       res.decoded = true;
-      res.samples = p.samples.size();
-      if (!p.sample_types.empty()) {
-        std::size_t si = profile::default_sample_index(p);
-        res.sample_type = p.sample_types[si].type;
-        res.unit = p.sample_types[si].unit;
-        res.total = profile::total_value(p, si);
+      res.samples = summary->samples;
+      if (!summary->sample_types.empty()) {
+        res.sample_type = summary->sample_types[summary->default_index].type;
+        res.unit = summary->sample_types[summary->default_index].unit;
+        res.total = summary->total;
       }
       // Empty means no value at all, in any sample type: a delta heap
       // profile's in-use total can be 0 while it holds allocations.
-      res.empty = std::none_of(p.samples.begin(), p.samples.end(), [](const profile::Sample& smp) {
-        return std::any_of(smp.values.begin(), smp.values.end(), [](std::int64_t v) { return v != 0; });
-      });
+      res.empty = summary->empty;
     }
     res.bytes = r.body.size();
     if (!opts.save) {
       res.ok = true;
-      if (keep_profiles && *checked) res.profile = std::move(**checked);
+      if (kept) res.profile = std::move(*kept);
       continue;
     }
     std::string ext = opts.debug ? ".txt" : (opts.type == ProfileType::trace ? ".trace" : ".pb.gz");
@@ -197,7 +221,7 @@ std::vector<CaptureResult> capture_all(const std::vector<targets::Service>& serv
     res.ok = true;
     res.file = path;
     res.bytes = r.body.size();
-    if (keep_profiles && *checked) res.profile = std::move(**checked);
+    if (kept) res.profile = std::move(*kept);
   }
   return results;
 }

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <google/protobuf/arena.h>
 
+#include "ncprof/util/arith.hpp"
 #include "ncprof/util/files.hpp"
 #include "ncprof/profile/folded.hpp"
 #include "ncprof/profile/legacy_text.hpp"
@@ -521,6 +522,130 @@ Result<Profile> decode_profile(std::string_view bytes, const std::string& source
   auto raw = util::gunzip(bytes, opts.max_decompressed, source);
   if (!raw) return tl::unexpected(raw.error());
   return parse_checked(*raw, source, opts);
+}
+
+namespace {
+
+// The summary straight from the wire bytes; nullopt when the bytes are not
+// plainly a valid profile (decode_profile then says why, or reads them).
+std::optional<ProfileSummary> summarize_wire(std::string_view raw) {
+  std::vector<std::string_view> table;
+  std::vector<std::uint64_t> location_ids;
+  std::vector<std::pair<std::int64_t, std::int64_t>> types;  // string indexes
+  std::int64_t default_type = 0;
+  wire::Reader r(raw);
+  std::uint32_t f, t;
+  while (r.next(f, t)) {
+    if (f == 6 && t == wire::kLen) {
+      table.push_back(r.bytes());
+    } else if (f == 4 && t == wire::kLen) {
+      location_ids.push_back(location_id(r.bytes()));
+    } else if (f == 1 && t == wire::kLen) {
+      wire::Reader v(r.bytes());
+      std::uint32_t vf, vt;
+      std::int64_t type = 0, unit = 0;
+      while (v.next(vf, vt)) {
+        if (vf == 1) {
+          type = as_int(v.scalar(vt));
+        } else if (vf == 2) {
+          unit = as_int(v.scalar(vt));
+        } else {
+          v.skip(vt);
+        }
+      }
+      if (!v.ok()) return std::nullopt;
+      types.emplace_back(type, unit);
+    } else if (f == 14) {
+      default_type = as_int(r.scalar(t));
+    } else {
+      r.skip(t);
+    }
+  }
+  if (!r.ok() || table.empty() || !table[0].empty()) return std::nullopt;
+  auto str = [&table](std::int64_t i) -> std::optional<std::string> {
+    if (i < 0 || static_cast<std::uint64_t>(i) >= table.size()) return std::nullopt;
+    return std::string(table[static_cast<std::size_t>(i)]);
+  };
+  ProfileSummary out;
+  for (const auto& [type, unit] : types) {
+    auto ts = str(type), us = str(unit);
+    if (!ts || !us) return std::nullopt;
+    out.sample_types.push_back(ValueType{*ts, *us});
+  }
+  auto dst = str(default_type);
+  if (!dst) return std::nullopt;
+  out.default_index = out.sample_types.empty() ? 0 : out.sample_types.size() - 1;
+  for (std::size_t i = 0; !dst->empty() && i < out.sample_types.size(); ++i) {
+    if (out.sample_types[i].type == *dst) {
+      out.default_index = i;
+      break;
+    }
+  }
+  std::sort(location_ids.begin(), location_ids.end());
+  if (std::adjacent_find(location_ids.begin(), location_ids.end()) != location_ids.end()) return std::nullopt;
+  std::vector<std::int64_t> values;
+  std::vector<std::uint64_t> locs;
+  wire::Reader samples(raw);
+  while (samples.next(f, t)) {
+    if (f != 2) {
+      samples.skip(t);
+      continue;
+    }
+    if (t != wire::kLen) return std::nullopt;
+    wire::Reader smp(samples.bytes());
+    values.clear();
+    locs.clear();
+    std::uint32_t sf, st;
+    while (smp.next(sf, st)) {
+      if (sf == 1) {
+        smp.repeated_varint(st, locs);
+      } else if (sf == 2) {
+        smp.repeated_varint(st, values);
+      } else {
+        smp.skip(st);
+      }
+    }
+    if (!smp.ok() || values.size() != out.sample_types.size()) return std::nullopt;
+    for (auto id : locs) {
+      if (!std::binary_search(location_ids.begin(), location_ids.end(), id)) return std::nullopt;
+    }
+    ++out.samples;
+    out.total = util::wrap_add(out.total, values[out.default_index]);
+    out.empty = out.empty && std::all_of(values.begin(), values.end(), [](std::int64_t v) { return v == 0; });
+  }
+  if (!samples.ok()) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
+ProfileSummary summarize(const Profile& p) {
+  ProfileSummary out;
+  out.sample_types = p.sample_types;
+  out.default_index = default_sample_index(p);
+  out.samples = p.samples.size();
+  out.total = p.sample_types.empty() ? 0 : total_value(p, out.default_index);
+  out.empty = std::none_of(p.samples.begin(), p.samples.end(), [](const Sample& smp) {
+    return std::any_of(smp.values.begin(), smp.values.end(), [](std::int64_t v) { return v != 0; });
+  });
+  return out;
+}
+
+Result<ProfileSummary> summarize_profile(std::string_view bytes, const std::string& source, const DecodeOptions& opts) {
+  std::string inflated;
+  std::string_view raw = bytes;
+  if (util::is_gzip(bytes)) {
+    auto data = util::gunzip(bytes, opts.max_decompressed, source);
+    if (!data) return tl::unexpected(data.error());
+    inflated = std::move(*data);
+    raw = inflated;
+  }
+  if (!raw.empty() && raw.size() <= opts.max_decompressed) {
+    if (auto quick = summarize_wire(raw)) return *quick;
+  }
+  auto full = decode_profile(bytes, source, opts);
+  if (!full) return tl::unexpected(full.error());
+  return summarize(*full);
 }
 
 Result<Profile> read_profile(const std::string& path, const DecodeOptions& opts) {

@@ -17,6 +17,26 @@ struct DecodeOptions {
 // (file name or URL) prefixes every error message.
 Result<Profile> decode_profile(std::string_view bytes, const std::string& source, const DecodeOptions& opts = {});
 
+// What a capture needs of a profile, read without building it (watch reads
+// tens a second): the sample types, the default one, the sample count, the
+// default type's total (wrapping as pprof sums) and whether any value is
+// non-zero. It checks the framing, the string table, the sample types'
+// strings, each sample's value count and its locations; not the
+// functions, lines and mappings a full decode also checks. Input it does
+// not take as it is (text forms, anything invalid) goes through
+// decode_profile, so errors are decode_profile's.
+struct ProfileSummary {
+  std::vector<ValueType> sample_types;
+  std::size_t default_index = 0;
+  std::size_t samples = 0;
+  std::int64_t total = 0;
+  bool empty = true;
+};
+Result<ProfileSummary> summarize_profile(std::string_view bytes, const std::string& source,
+                                         const DecodeOptions& opts = {});
+// The same, of a decoded profile.
+ProfileSummary summarize(const Profile& p);
+
 // Reads and decodes a profile file.
 Result<Profile> read_profile(const std::string& path, const DecodeOptions& opts = {});
 
