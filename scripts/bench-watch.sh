@@ -28,8 +28,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Free loopback ports from the kernel's ephemeral range, one per target.
-base=$((20000 + RANDOM % 20000))
+# Loopback ports below the kernel's ephemeral range (32768 and up here),
+# where no outgoing connection can be holding one, one per target.
+base=$((16000 + RANDOM % (16000 - TARGETS)))
 config="$DIR/ncprof.yaml"
 echo "replace: true" >"$config"
 echo "services:" >>"$config"
@@ -47,10 +48,14 @@ for ((p = 0; p < procs; p++)); do
     >/dev/null 2>&1 &
   pids+=($!)
 done
-# Wait until the last address answers.
-for _ in $(seq 1 100); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$((base + TARGETS - 1))/debug/pprof/" 2>/dev/null && break
-  sleep 0.1
+# Wait until every address answers (a fixture that could not listen is a
+# failed run, not failed captures).
+for ((n = 0; n < TARGETS; n++)); do
+  for try in $(seq 1 100); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$((base + n))/debug/fixture/connections" 2>/dev/null && break
+    if [ "$try" = 100 ]; then echo "bench-watch: 127.0.0.1:$((base + n)) does not answer" >&2; exit 1; fi
+    sleep 0.1
+  done
 done
 
 /usr/bin/time -f "%U %S %M" -o "$DIR/time.out" ${NCPROF_WRAP:-} \
