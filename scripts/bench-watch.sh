@@ -4,7 +4,9 @@
 # EVERY for SECONDS; prints the CPU time ncprof used (share of one core),
 # its peak RSS, captures made against expected, failed, late and missed
 # captures, and the disk used.
-#   scripts/bench-watch.sh [TARGETS=200] [SECONDS=120] [EVERY=10s] [ADDRS_PER=10]
+#   scripts/bench-watch.sh [TARGETS=200] [SECONDS=120] [EVERY=10s] [ADDRS_PER=10] [KEEP=0]
+# KEEP: --keep (0, no limit: no file is deleted during the run; N: past N
+# files per service and type, each new file takes the oldest one's place).
 # NCPROF_WRAP (e.g. "perf record -g -o /tmp/watch.perf --") runs the watch under a profiler.
 # BENCH_WATCH_DIR (default /tmp) is where the profiles go: the file system
 # is part of the figure (a new file per capture), so the script names it.
@@ -15,8 +17,9 @@ TARGETS=${1:-200}
 SECONDS_RUN=${2:-120}
 EVERY=${3:-10s}
 PER=${4:-10}
+KEEP=${5:-0}
 scripts/setup.sh --only ncprof goservice >/dev/null
-NCPROF=$PWD/build/apps/ncprof
+NCPROF=${NCPROF_BIN:-$PWD/build/apps/ncprof}  # NCPROF_BIN: another build to measure
 GOSERVICE=$PWD/build/goservice
 DIR=$(mktemp -d "${BENCH_WATCH_DIR:-/tmp}/ncprof-bench-watch.XXXXXX")
 FSTYPE=$(df --output=fstype "$DIR" | tail -1 | tr -d " ")
@@ -60,7 +63,7 @@ done
 
 /usr/bin/time -f "%U %S %M" -o "$DIR/time.out" ${NCPROF_WRAP:-} \
   timeout -s INT "$SECONDS_RUN" "$NCPROF" watch --all --config "$config" --every "$EVERY" \
-  --types heap,goroutine --out "$DIR/profiles" --keep 0 --keep-for 0 --max-disk 0 >"$DIR/watch.log" 2>&1 || true
+  --types heap,goroutine --out "$DIR/profiles" --keep "$KEEP" --keep-for 0 --max-disk 0 >"$DIR/watch.log" 2>&1 || true
 read -r user sys rss < <(tail -1 "$DIR/time.out")
 stop_line=$(grep "watch: stop" "$DIR/watch.log" | tail -1 || true)
 ok=$(sed -n 's/.*stopped: \([0-9]*\) captures.*/\1/p' <<<"$stop_line")
@@ -72,8 +75,8 @@ expected=$(awk -v t="$TARGETS" -v s="$SECONDS_RUN" -v e="$every_s" 'BEGIN { prin
 files=$(find "$DIR/profiles" -type f | wc -l)
 disk=$(du -sk "$DIR/profiles" | cut -f1)
 awk -v u="$user" -v s="$sys" -v r="$rss" -v secs="$SECONDS_RUN" -v t="$TARGETS" -v ok="$ok" -v slots="$expected" \
-  -v f="$failed" -v l="$late" -v m="$missed" -v files="$files" -v disk="$disk" -v every="$EVERY" -v cores="$(nproc)" -v fs="$FSTYPE on $(dirname "$DIR")" 'BEGIN {
-  printf "watch: %d targets, heap+goroutine every %s for %d s on %d cores\n", t, every, secs, cores
+  -v f="$failed" -v l="$late" -v m="$missed" -v files="$files" -v disk="$disk" -v every="$EVERY" -v cores="$(nproc)" -v fs="$FSTYPE on $(dirname "$DIR")" -v keep="$KEEP" 'BEGIN {
+  printf "watch: %d targets, heap+goroutine every %s for %d s on %d cores, --keep %d\n", t, every, secs, cores, keep
   printf "  CPU: %.2f s user + %.2f s system = %.2f%% of one core\n", u, s, (u + s) / secs * 100
   printf "  peak RSS: %.1f MB\n", r / 1024
   printf "  captures: %d made (about %d slots in the run), %d failed, %d late, %d missed\n", ok, slots, f, l, m

@@ -7,7 +7,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
+#include <set>
 #include <thread>
+
+#include <sys/stat.h>
 
 #include <catch2/catch.hpp>
 #include <httplib.h>
@@ -140,12 +143,33 @@ TEST_CASE("watch: captures on schedule into OUT/service/type, keeps --keep files
       const auto names = list_dir(d);
       CHECK(names.size() >= 2);
       CHECK(names.size() <= 4);
-      for (const auto& n : names) CHECK(fs::path(n).filename().string().rfind(std::string(svc) + "_" + type + "_", 0) == 0);
-      const auto p = ncprof::profile::read_profile(names.back());
-      CHECK(p.has_value());
+      for (const auto& n : names) {
+        CHECK(fs::path(n).filename().string().rfind(std::string(svc) + "_" + type + "_", 0) == 0);
+        // Every file whole (a file that took an older one's place too).
+        INFO(n);
+        CHECK(ncprof::profile::read_profile(n).has_value());
+      }
     }
   }
   CHECK(metric(m, "ncprof_files_deleted_total", {{"reason", "count"}}).value_or(0) >= 1);
+  // At --keep, each new file takes the oldest one's place: new names, the
+  // same inodes (nothing created or deleted).
+  auto inodes = [&](const std::string& d) {
+    std::set<std::uint64_t> ids;
+    std::set<std::string> names;
+    for (const auto& n : list_dir(d)) {
+      struct stat st {};
+      if (::stat(n.c_str(), &st) == 0) ids.insert(st.st_ino);
+      names.insert(n);
+    }
+    return std::make_pair(ids, names);
+  };
+  const auto before = inodes(out + "/steady/goroutine");
+  std::this_thread::sleep_for(std::chrono::milliseconds(3500));
+  const auto after = inodes(out + "/steady/goroutine");
+  CHECK(before.first.size() == 4);
+  CHECK(after.first == before.first);
+  CHECK(after.second != before.second);
   w.process->signal(SIGINT);
   CHECK(w.process->wait(std::chrono::milliseconds(15000)) == 0);
   CHECK(files_under(out, true) == 0);

@@ -151,8 +151,10 @@ std::vector<CaptureResult> capture_all(const std::vector<targets::Service>& serv
   // The directory is made when a file cannot be created without it (the
   // commands have usually made it already; watch writes into it all day).
   bool dir_checked = false;
-  auto write = [&](const std::string& path, std::string_view body) -> Result<void> {
-    auto ok = util::write_file_atomic(path, body, opts.sync);
+  std::string reuse = opts.reuse_file;
+  auto write = [&](const std::string& path, std::string_view body, bool& reused) -> Result<void> {
+    auto ok = util::write_file_reusing(path, body, opts.sync, reuse, reused);
+    if (reused) reuse.clear();
     if (ok || dir_checked) return ok;
     dir_checked = true;
     std::error_code ec;
@@ -212,7 +214,7 @@ std::vector<CaptureResult> capture_all(const std::vector<targets::Service>& serv
         fmt::format("{}/{}_{}_{}", opts.out_dir, util::file_name_part(res.service), res.type, stamp);
     std::string path = base + ext;
     for (int n = 2; std::filesystem::exists(path); ++n) path = fmt::format("{}-{}{}", base, n, ext);
-    auto ok = write(path, r.body);
+    auto ok = write(path, r.body, res.reused);
     if (!ok) {
       res.error = ok.error().message;
       res.error_kind = ok.error().kind;

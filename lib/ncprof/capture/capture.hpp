@@ -41,6 +41,9 @@ struct CaptureOptions {
   bool sync = true;      // fsync each file (watch's stream of small files does without)
   const std::atomic<bool>* stop = nullptr;  // set (Ctrl-C): transfers under way are abandoned
   client::ConnectionPool* pool = nullptr;   // connections kept for the next capture (watch)
+  // A file due for deletion that the (first) file written overwrites
+  // instead of a new one (watch's oldest past --keep); see write_file_reusing.
+  std::string reuse_file;
 };
 
 struct CaptureResult {
@@ -53,6 +56,7 @@ struct CaptureResult {
   ErrorKind error_kind = ErrorKind::network;
   std::string file;
   std::uint64_t bytes = 0;
+  bool reused = false;  // CaptureOptions::reuse_file is gone (taken by this file)
   // From the decoded profile (pprof types only):
   bool decoded = false;
   std::size_t samples = 0;

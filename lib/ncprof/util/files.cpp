@@ -132,14 +132,22 @@ Result<void> prepare_output_file(const std::string& path, const std::string& wha
   return prepare_output_dir(dir, fmt::format("{} {}: directory", what, path));
 }
 
-Result<void> write_file_atomic(const std::string& path, std::string_view data, bool sync) {
+Result<void> write_file_reusing(const std::string& path, std::string_view data, bool sync, const std::string& reuse,
+                                bool& reused) {
   // A name no other writer uses: this process's id, a random number drawn
   // once per process and a counter (O_EXCL would catch a clash anyway).
   static const unsigned salt = std::random_device{}();
   static std::atomic<std::uint64_t> serial{0};
   std::string tmp = fmt::format("{}.tmp-{}-{:x}-{}", path, ::getpid(), salt, serial.fetch_add(1));
   TempFileGuard guard(tmp);  // registered before it exists: a signal may come at any point
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  reused = false;
+  int fd = -1;
+  if (!reuse.empty() && ::rename(reuse.c_str(), tmp.c_str()) == 0) {
+    reused = true;  // from here on, `reuse` is gone whatever happens
+    fd = ::open(tmp.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (fd < 0) ::unlink(tmp.c_str());
+  }
+  if (fd < 0) fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {
     const int err = errno;
     const fs::path target(path);
@@ -176,6 +184,11 @@ Result<void> write_file_atomic(const std::string& path, std::string_view data, b
   }
   if (debug_enabled()) debug_log(fmt::format("wrote {} ({} bytes)", path, data.size()));
   return {};
+}
+
+Result<void> write_file_atomic(const std::string& path, std::string_view data, bool sync) {
+  bool reused = false;
+  return write_file_reusing(path, data, sync, "", reused);
 }
 
 }  // namespace ncprof::util

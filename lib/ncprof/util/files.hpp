@@ -16,6 +16,14 @@ Result<std::string> read_file(const std::string& path, std::uint64_t max_bytes =
 // path is an error, not a new directory). Without sync, no fsync: still
 // never a partial file under path, but a power cut may lose the last files.
 Result<void> write_file_atomic(const std::string& path, std::string_view data, bool sync = true);
+// The same, overwriting `reuse` (a file due for deletion, in the same
+// directory) instead of creating a file: it is renamed aside, truncated,
+// written and renamed to `path`. No inode is allocated or freed, which on
+// ext4 without a journal is most of the cost of a small file. `reused`
+// says that `reuse` is gone (taken by this write, even one that then
+// failed); when it was not there, a new file is made.
+Result<void> write_file_reusing(const std::string& path, std::string_view data, bool sync, const std::string& reuse,
+                                bool& reused);
 
 Result<void> make_dirs(const std::string& dir);
 

@@ -226,13 +226,16 @@ struct Watcher::Impl {
     }
   }
 
-  void remove_file(std::deque<StoredFile>& list, const char* why) {
+  // Deletes a directory's file (the oldest unless said), or only forgets
+  // it (unlink false: a new file took its place).
+  void remove_file(std::deque<StoredFile>& list, const char* why, bool unlink = true, std::size_t index = 0) {
+    const auto at = list.begin() + static_cast<std::ptrdiff_t>(index);
     std::error_code ec;
-    fs::remove(list.front().path, ec);
-    stats.disk_bytes -= std::min(stats.disk_bytes, list.front().bytes);
+    if (unlink) fs::remove(at->path, ec);
+    stats.disk_bytes -= std::min(stats.disk_bytes, at->bytes);
     ++stats.files_deleted;
     metrics.add("ncprof_files_deleted_total", {{"reason", why}});
-    list.pop_front();
+    list.erase(at);
   }
 
   // written: the directory a file just went into (its count is checked);
@@ -310,6 +313,16 @@ struct Watcher::Impl {
     // watch's CPU time; a file is still never partial (written aside, then
     // renamed), but a power cut may lose the last few.
     co.sync = false;
+    const auto dir_key = std::make_pair(util::file_name_part(svc.name), job.kind);
+    if (opts.keep > 0) {
+      // At --keep already: the new file takes the oldest one's place (one
+      // file renamed and rewritten, none created and deleted).
+      std::lock_guard lock(mu);
+      auto it = files.find(dir_key);
+      if (it != files.end() && !it->second.empty() && it->second.size() >= opts.keep) {
+        co.reuse_file = it->second.front().path;
+      }
+    }
     auto results = capture::capture_all({svc}, co);  // makes the directory
     const auto finished = Clock::now();
     const double secs = std::chrono::duration<double>(finished - started).count();
@@ -318,6 +331,12 @@ struct Watcher::Impl {
     const Labels typed = with(labels, "type", job.kind);
     metrics.observe("ncprof_capture_duration_seconds", typed, secs);
     std::unique_lock lock(mu);
+    if (r.reused) {
+      // The oldest file is gone, taken by the new one.
+      auto& list = files[dir_key];
+      auto old = std::find_if(list.begin(), list.end(), [&](const StoredFile& f) { return f.path == co.reuse_file; });
+      if (old != list.end()) remove_file(list, "count", false, static_cast<std::size_t>(old - list.begin()));
+    }
     auto tit = targets.find(job.service);
     metrics.add("ncprof_captures_total", with(typed, "result", r.ok ? "ok" : "error"));
     metrics.set("ncprof_target_up", labels, r.ok ? 1 : 0);
@@ -331,7 +350,7 @@ struct Watcher::Impl {
     }
     ++stats.captures_ok;
     metrics.set("ncprof_last_capture_timestamp_seconds", typed, seconds_since_epoch(finished));
-    auto& dir_files = files[{util::file_name_part(svc.name), job.kind}];
+    auto& dir_files = files[dir_key];
     dir_files.push_back(StoredFile{r.file, r.bytes, finished});
     stats.disk_bytes += r.bytes;
     enforce_retention(finished, &dir_files);
