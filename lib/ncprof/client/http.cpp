@@ -296,6 +296,7 @@ std::vector<HttpResult> fetch_all(const std::vector<HttpRequest>& requests, std:
   if (pool) {
     for (auto& t : transfers) {
       if (!t->easy || t->in_multi || pool->easy_.size() >= std::max<std::size_t>(concurrency, 4)) continue;
+      curl_easy_reset(t->easy);  // no pointer left into this call's transfer (headers, error buffer)
       pool->easy_.push_back(t->easy);
       t->easy = nullptr;
     }
