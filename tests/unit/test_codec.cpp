@@ -188,6 +188,13 @@ TEST_CASE("the summary a capture reads equals the decoded profile's, errors incl
     REQUIRE(!summary);
     CHECK(summary.error().message == full.error().message);
   }
+  // Samples without sample types are refused (nothing to read their values by).
+  auto untyped = minimal_message();
+  untyped.clear_sample_type();
+  untyped.mutable_sample(0)->clear_value();
+  auto none = profile::summarize_profile(raw(untyped), "untyped");
+  REQUIRE(!none);
+  CHECK(none.error().message.find("samples but no sample types") != std::string::npos);
   // A sample pointing at a location that is not there is refused.
   auto m = minimal_message();
   m.mutable_sample(0)->add_location_id(999);

@@ -605,7 +605,8 @@ std::optional<ProfileSummary> summarize_wire(std::string_view raw) {
         smp.skip(st);
       }
     }
-    if (!smp.ok() || values.size() != out.sample_types.size()) return std::nullopt;
+    // (no sample types: a sample is refused, as decode refuses it)
+    if (!smp.ok() || values.empty() || values.size() != out.sample_types.size()) return std::nullopt;
     for (auto id : locs) {
       if (!std::binary_search(location_ids.begin(), location_ids.end(), id)) return std::nullopt;
     }
