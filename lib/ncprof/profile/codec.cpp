@@ -97,11 +97,11 @@ class StringRefs {
 
 std::int64_t as_int(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 
-void read_value_type(std::string_view data, ValueType& out, StringRefs& refs, wire::Reader& parent,
-                     const char* what) {
+// A ValueType message's string indexes (type, unit); false when corrupt.
+bool read_value_type_indexes(std::string_view data, std::int64_t& type, std::int64_t& unit) {
   wire::Reader r(data);
   std::uint32_t f, t;
-  std::int64_t type = 0, unit = 0;
+  type = unit = 0;
   while (r.next(f, t)) {
     if (f == 1) {
       type = as_int(r.scalar(t));
@@ -111,7 +111,13 @@ void read_value_type(std::string_view data, ValueType& out, StringRefs& refs, wi
       r.skip(t);
     }
   }
-  if (!r.ok()) parent.fail();
+  return r.ok();
+}
+
+void read_value_type(std::string_view data, ValueType& out, StringRefs& refs, wire::Reader& parent,
+                     const char* what) {
+  std::int64_t type = 0, unit = 0;
+  if (!read_value_type_indexes(data, type, unit)) parent.fail();
   refs.add(type, &out.type, what);
   refs.add(unit, &out.unit, what);
 }
@@ -540,20 +546,9 @@ std::optional<ProfileSummary> summarize_wire(std::string_view raw) {
       table.push_back(r.bytes());
     } else if (f == 4 && t == wire::kLen) {
       location_ids.push_back(location_id(r.bytes()));
-    } else if (f == 1 && t == wire::kLen) {
-      wire::Reader v(r.bytes());
-      std::uint32_t vf, vt;
+    } else if (f == 1) {
       std::int64_t type = 0, unit = 0;
-      while (v.next(vf, vt)) {
-        if (vf == 1) {
-          type = as_int(v.scalar(vt));
-        } else if (vf == 2) {
-          unit = as_int(v.scalar(vt));
-        } else {
-          v.skip(vt);
-        }
-      }
-      if (!v.ok()) return std::nullopt;
+      if (t != wire::kLen || !read_value_type_indexes(r.bytes(), type, unit)) return std::nullopt;
       types.emplace_back(type, unit);
     } else if (f == 14) {
       default_type = as_int(r.scalar(t));
@@ -574,13 +569,7 @@ std::optional<ProfileSummary> summarize_wire(std::string_view raw) {
   }
   auto dst = str(default_type);
   if (!dst) return std::nullopt;
-  out.default_index = out.sample_types.empty() ? 0 : out.sample_types.size() - 1;
-  for (std::size_t i = 0; !dst->empty() && i < out.sample_types.size(); ++i) {
-    if (out.sample_types[i].type == *dst) {
-      out.default_index = i;
-      break;
-    }
-  }
+  out.default_index = default_sample_index(out.sample_types, *dst);
   std::sort(location_ids.begin(), location_ids.end());
   if (std::adjacent_find(location_ids.begin(), location_ids.end()) != location_ids.end()) return std::nullopt;
   std::vector<std::int64_t> values;

@@ -5,14 +5,16 @@
 
 namespace ncprof::profile {
 
-std::size_t default_sample_index(const Profile& p) {
-  if (!p.default_sample_type.empty()) {
-    for (std::size_t i = 0; i < p.sample_types.size(); ++i) {
-      if (p.sample_types[i].type == p.default_sample_type) return i;
+std::size_t default_sample_index(const std::vector<ValueType>& types, const std::string& default_type) {
+  if (!default_type.empty()) {
+    for (std::size_t i = 0; i < types.size(); ++i) {
+      if (types[i].type == default_type) return i;
     }
   }
-  return p.sample_types.empty() ? 0 : p.sample_types.size() - 1;
+  return types.empty() ? 0 : types.size() - 1;
 }
+
+std::size_t default_sample_index(const Profile& p) { return default_sample_index(p.sample_types, p.default_sample_type); }
 
 std::optional<std::size_t> find_sample_index(const Profile& p, const std::string& spec) {
   if (spec.empty()) return default_sample_index(p);

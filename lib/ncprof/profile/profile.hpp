@@ -153,6 +153,8 @@ class IdIndex {
 // The index of the sample type pprof uses by default: default_sample_type
 // when set and present, else the last one.
 std::size_t default_sample_index(const Profile& p);
+// The same, from the sample types and the default type's name.
+std::size_t default_sample_index(const std::vector<ValueType>& types, const std::string& default_type);
 
 // Resolves a --sample-index argument: a number or a type name ("inuse_"
 // prefix optional, as pprof accepts). Empty means the default.
